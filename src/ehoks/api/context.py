@@ -1,0 +1,21 @@
+"""Everything stateful the edges need, built once by ``create_app``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ehoks.access.cas import TicketValidator
+from ehoks.registries.wiring import RegistryFactory
+from ehoks.settings import Settings
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+    registries: RegistryFactory
+    ticket_validator: TicketValidator

@@ -1,0 +1,48 @@
+"""``create_app(settings)``: builds every stateful part once and wires the edges."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from ehoks.access.cas import build_ticket_validator
+from ehoks.api import install_api
+from ehoks.api.context import AppContext
+from ehoks.db.engine import make_engine, make_sessionmaker
+from ehoks.registries.wiring import RegistryFactory
+from ehoks.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The whole service as one ASGI app; nothing is built at import time."""
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+    context = AppContext(
+        settings=settings,
+        engine=engine,
+        sessionmaker=make_sessionmaker(engine),
+        registries=RegistryFactory(settings),
+        ticket_validator=build_ticket_validator(settings),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        context.registries.close()
+        engine.dispose()
+
+    app = FastAPI(
+        title="eHOKS",
+        summary="The national store of HOKS plans (henkilökohtainen osaamisen "
+        "kehittämissuunnitelma)",
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.context = context
+    install_api(app, context)
+    return app

@@ -1,0 +1,1 @@
+"""Database foundation: declarative base, portable column types, engine and sessions."""

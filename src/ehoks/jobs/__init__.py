@@ -1,0 +1,1 @@
+"""Lifecycle jobs (retention, contact removal, registry sync)."""

@@ -1,0 +1,1 @@
+"""The national registers eHOKS reads: each an interface with a local and an HTTP implementation."""

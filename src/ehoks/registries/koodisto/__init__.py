@@ -1,0 +1,1 @@
+"""koodisto register."""
