@@ -24,7 +24,9 @@ from ehoks.db.migrate import upgrade
 from ehoks.settings import Environment, Settings
 
 BACKEND = os.environ.get("EHOKS_TEST_DB", "sqlite")
-PG_ADMIN_URL = os.environ.get("EHOKS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "EHOKS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def pytest_report_header() -> str:
@@ -40,6 +42,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2id with minimal cost: the suite creates many users; the algorithm stays the same."""
+    from argon2 import PasswordHasher
+
+    from ehoks.access import passwords
+
+    original = passwords._HASHER
+    passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    yield
+    passwords._HASHER = original
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
@@ -53,7 +68,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
         return
     assert BACKEND == "postgresql", BACKEND
-    name = f"ehoks_test_{_worker()}"
+    name = f"ehoks_test_{_worker()}_{os.getpid()}"
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -81,7 +96,10 @@ def empty_database(engine: Engine) -> None:
         else:
             for table in tables:
                 conn.execute(sa.text(f"DELETE FROM {table}"))
-            conn.execute(sa.text("DELETE FROM sqlite_sequence"))
+            if conn.execute(
+                sa.text("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
+            ).first():
+                conn.execute(sa.text("DELETE FROM sqlite_sequence"))
 
 
 @pytest.fixture

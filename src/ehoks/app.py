@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,6 +19,7 @@ from ehoks.settings import Settings
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The whole service as one ASGI app; nothing is built at import time."""
     settings = settings or Settings()
+    logging.getLogger("audit").disabled = not settings.audit_log
     engine = make_engine(settings.database_url)
     context = AppContext(
         settings=settings,

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 
-OPISKELUOIKEUS_OID_RE = re.compile(r"^1\.2\.246\.562\.15\.[1-9]\d{9}(\d|10)$")
-OPPIJA_OID_RE = re.compile(r"^1\.2\.246\.562\.(24|[12]?98)\.[1-9]\d{9}(\d|10)$")
+OPISKELUOIKEUS_OID_RE = re.compile(r"^1\.2\.246\.562\.15\.[1-9]\d{9}(\d|10)$", re.ASCII)
+OPPIJA_OID_RE = re.compile(r"^1\.2\.246\.562\.(24|[12]?98)\.[1-9]\d{9}(\d|10)$", re.ASCII)
 ORGANISAATIO_OID_RE = re.compile(
-    r"^1\.2\.246\.562\.(10|[12]?99)\.([1-9]\d{9}(\d|10)|0{10}1|201[34]\d{18})$"
+    r"^1\.2\.246\.562\.(10|[12]?99)\.([1-9]\d{9}(\d|10)|0{10}1|201[34]\d{18})$", re.ASCII
 )
 Y_TUNNUS_RE = re.compile(r"^[0-9]{7}-[0-9]$")
+# `$` also matches before a final newline (in Java too); the checks below use fullmatch so a
+# trailing newline is refused, as the original refuses it when comparing the check digit.
 
 _Y_TUNNUS_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
@@ -51,14 +53,14 @@ def _split_tail(oid: str) -> tuple[str, str, int]:
 
 
 def is_valid_opiskeluoikeus_oid(oid: str) -> bool:
-    if not OPISKELUOIKEUS_OID_RE.match(oid):
+    if not OPISKELUOIKEUS_OID_RE.fullmatch(oid):
         return False
     _, body, expected = _split_tail(oid)
     return luhn_check_digit(body) == expected
 
 
 def is_valid_oppija_oid(oid: str) -> bool:
-    if not OPPIJA_OID_RE.match(oid):
+    if not OPPIJA_OID_RE.fullmatch(oid):
         return False
     node, body, expected = _split_tail(oid)
     check = ibm_check_digit(body) if node == "24" else luhn_check_digit(body)
@@ -66,11 +68,11 @@ def is_valid_oppija_oid(oid: str) -> bool:
 
 
 def is_valid_organisaatio_oid(oid: str) -> bool:
-    return bool(ORGANISAATIO_OID_RE.match(oid))
+    return bool(ORGANISAATIO_OID_RE.fullmatch(oid))
 
 
 def is_valid_y_tunnus(value: str) -> bool:
-    if not Y_TUNNUS_RE.match(value):
+    if not Y_TUNNUS_RE.fullmatch(value):
         return False
     remainder = sum(int(d) * w for d, w in zip(value[:7], _Y_TUNNUS_WEIGHTS, strict=True)) % 11
     if remainder == 1:

@@ -44,7 +44,6 @@ class Settings(BaseSettings):
 
     # Audit trail: JSON lines on the "audit" logger in addition to the database table.
     audit_log: bool = True
-    hostname: str = ""
 
     # Secret for signing cookies and CSRF tokens (web pages). Must be set in production.
     secret_key: SecretStr = SecretStr("development-only-secret-change-me")

@@ -11,6 +11,7 @@ class ActorKind(StrEnum):
     VIRKAILIJA = "VIRKAILIJA"  # an officer of a provider or of OPH
     OPPIJA = "OPPIJA"  # a student
     SYSTEM = "SYSTEM"  # the service itself (CLI, jobs)
+    ANONYMOUS = "ANONYMOUS"  # not (yet) authenticated: only in audit events of refusals
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ class AuditEvent(Base):
     """One read or write of personal data, or a refused attempt. Append-only."""
 
     __tablename__ = "audit_event"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from ehoks.api import cas
+from ehoks.api import cas, system
 from ehoks.api.context import AppContext
-from ehoks.api.errors import install_error_handlers
+from ehoks.api.errors import NO_CACHE_HEADERS, install_error_handlers
+from ehoks.api.v1 import hoks
 
 # (method, path) pairs that need no authentication.
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
@@ -25,6 +27,19 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
 )
 
 
+class NoCacheMiddleware(BaseHTTPMiddleware):
+    """Every answer carries ``Expires: 0`` and ``Cache-Control: no-cache`` (as the original)."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        for name, value in NO_CACHE_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
 def install_api(app: FastAPI, context: AppContext) -> None:
     install_error_handlers(app)
+    app.add_middleware(NoCacheMiddleware)
+    app.include_router(system.router)
     app.include_router(cas.router)
+    app.include_router(hoks.router)

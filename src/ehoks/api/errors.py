@@ -1,4 +1,5 @@
-"""Domain errors → the original's HTTP responses (``reference/ehoks-backend.md`` §0.4–0.5)."""
+"""Domain errors → the original's HTTP responses (``reference/ehoks-backend.md`` §0.4–0.5),
+and the ``failed`` audit event of every refused request on an audited route."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ehoks.errors import (
-    EhoksError,
-    ErrorCode,
-    RegistryUnavailable,
-    SchemaError,
-)
+from ehoks.access import audit
+from ehoks.access.identity import Actor, ActorKind
+from ehoks.api.body import RequestParsingError
+from ehoks.api.context import AppContext
+from ehoks.api.deps import request_origin
+from ehoks.api.security import CasCheckFailed
+from ehoks.errors import EhoksError, ErrorCode, RegistryUnavailable, SchemaError
+from ehoks.hoks.schema import MISSING, explain_value
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,8 @@ _STATUS = {
     ErrorCode.UPSTREAM: 500,
 }
 
+_LOCATIONS = {"path": "route-params", "query": "query-params", "header": "headers"}
+
 
 def schema_error_body(error: SchemaError) -> dict[str, Any]:
     return {
@@ -42,42 +48,101 @@ def schema_error_body(error: SchemaError) -> dict[str, Any]:
     }
 
 
-def error_response(error: EhoksError) -> JSONResponse:
-    status = _STATUS[error.code]
-    body: dict[str, Any]
+def error_body(error: EhoksError) -> dict[str, Any]:
     if isinstance(error, SchemaError):
-        body = schema_error_body(error)
-    elif error.code is ErrorCode.GONE:
-        body = {"message": error.message}
-    else:
-        body = {"error": error.message}
-    return JSONResponse(body, status_code=status, headers=NO_CACHE_HEADERS)
+        return schema_error_body(error)
+    if isinstance(error, RequestParsingError):
+        return {
+            "type": "compojure.api.exception/request-parsing",
+            "format": "application/json",
+            "message": error.message,
+        }
+    if isinstance(error, CasCheckFailed):
+        return {"reason": error.message}
+    if error.code is ErrorCode.GONE:
+        return {"message": error.message}
+    return {"error": error.message}
+
+
+def from_request_validation(error: RequestValidationError) -> SchemaError:
+    """FastAPI's parameter errors (headers, path, query) as the original's schema error."""
+    errors: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    location = "route-params"
+    for item in error.errors():
+        loc = item.get("loc", ())
+        if len(loc) < 2:
+            continue
+        location = _LOCATIONS.get(str(loc[0]), "body-params")
+        name = str(loc[1]).lower()
+        value = item.get("input")
+        if item.get("type") == "missing":
+            errors[name] = MISSING
+        else:
+            errors[name] = (
+                f"(not (integer? {explain_value(value)}))"
+                if "int" in str(item.get("type"))
+                else f"(not (valid? {explain_value(value)}))"
+            )
+            values[name] = value
+    return SchemaError(errors, values, location)
+
+
+def _record_refusal(request: Request, status: int) -> None:
+    """A ``failed`` event for a refused request on an audited route (own transaction)."""
+    operation = getattr(request.state, "audit_operation", None)
+    if operation is None:
+        return
+    context: AppContext = request.app.state.context
+    actor = getattr(request.state, "actor", None)
+    if not isinstance(actor, Actor):
+        actor = Actor(kind=ActorKind.ANONYMOUS, oid="", origin=request_origin(request))
+    target: dict[str, Any] = {"status": status}
+    for key, value in request.path_params.items():
+        name = {"hoks_id": "hoksId", "opiskeluoikeus_oid": "opiskeluoikeusOid"}.get(key, key)
+        target[name] = int(value) if name == "hoksId" and str(value).isdigit() else value
+    try:
+        with context.sessionmaker() as session:
+            audit.record(
+                session, actor=actor, operation=operation, target=target, status=audit.FAILED
+            )
+            session.commit()
+    except Exception:  # an audit failure must not hide the original answer
+        logger.exception("could not record a failed audit event")
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(EhoksError)
-    async def _domain_error(_request: Request, error: EhoksError) -> Response:
+    async def _domain_error(request: Request, error: EhoksError) -> Response:
         if isinstance(error, RegistryUnavailable):
             logger.warning("register failure: %s", error)
-        return error_response(error)
+        status = _STATUS[error.code]
+        _record_refusal(request, status)
+        return JSONResponse(error_body(error), status_code=status, headers=NO_CACHE_HEADERS)
+
+    @app.exception_handler(RequestValidationError)
+    async def _parameter_error(request: Request, error: RequestValidationError) -> Response:
+        _record_refusal(request, 400)
+        return JSONResponse(
+            schema_error_body(from_request_validation(error)),
+            status_code=400,
+            headers=NO_CACHE_HEADERS,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, error: StarletteHTTPException) -> Response:
         if error.status_code == 404:
-            return JSONResponse(
-                {"reason": "Route not found"}, status_code=404, headers=NO_CACHE_HEADERS
-            )
-        if error.status_code == 405:
-            return JSONResponse(
-                {"reason": "Method not allowed"}, status_code=405, headers=NO_CACHE_HEADERS
-            )
-        return JSONResponse(
-            {"error": str(error.detail)}, status_code=error.status_code, headers=NO_CACHE_HEADERS
-        )
+            body: dict[str, Any] = {"reason": "Route not found"}
+        elif error.status_code == 405:
+            body = {"reason": "Method not allowed"}
+        else:
+            body = {"error": str(error.detail)}
+        return JSONResponse(body, status_code=error.status_code, headers=NO_CACHE_HEADERS)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, error: Exception) -> Response:
+    async def _unexpected(request: Request, error: Exception) -> Response:
         logger.exception("unexpected error", exc_info=error)
+        _record_refusal(request, 500)
         return JSONResponse(
             {"type": "unknown-exception", "class": type(error).__name__},
             status_code=500,

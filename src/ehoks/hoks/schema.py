@@ -154,7 +154,7 @@ class Pattern(SchemaType):
 
     def _check(self, value: Any, run: Run) -> tuple[Any, Any]:
         if not isinstance(value, str):
-            return None, _not("instance? java.lang.String", value)
+            return None, _not("string?", value)  # Plumatic checks string? before the regex
         if not self.regex.search(value):
             return None, _not(f're-find #"{self.regex.pattern}"', value)
         if self.checksum is not None and not self.checksum(value):
@@ -440,6 +440,8 @@ class Obj(SchemaType):
     fields: Mapping[str, Field]
     object_rules: tuple[ObjectRule, ...] = ()
     description: str = ""
+    # Keys whose value the Vipunen export replaces with "<REDACTED>" (names of persons).
+    vipunen_redacted: tuple[str, ...] = ()
 
     def _check(self, value: Any, run: Run) -> tuple[Any, Any]:
         if not isinstance(value, dict):
@@ -505,7 +507,8 @@ class Obj(SchemaType):
 
 
 def _koodi_uri(pattern: str) -> Pattern:
-    return Pattern(re.compile(pattern))
+    # ASCII: \d means 0-9 as in the original's Java regexes.
+    return Pattern(re.compile(pattern, re.ASCII))
 
 
 OpiskeluoikeusOid = Pattern(
@@ -557,7 +560,8 @@ KoodistoKoodi = Obj(
 )
 KoulutuksenJarjestajaArvioija = Obj(
     "KoulutuksenJarjestajaArvioija",
-    {
+    vipunen_redacted=("nimi",),
+    fields={
         "id": nested_id(),
         "nimi": req(Str()),
         "organisaatio": req(
@@ -570,7 +574,8 @@ KoulutuksenJarjestajaArvioija = Obj(
 )
 TyoelamaOsaamisenArvioija = Obj(
     "TyoelamaOsaamisenArvioija",
-    {
+    vipunen_redacted=("nimi",),
+    fields={
         "id": nested_id(),
         "nimi": req(Str()),
         "organisaatio": req(
@@ -616,9 +621,7 @@ TyopaikallaJarjestettavaKoulutus = Obj(
     "TyopaikallaJarjestettavaKoulutus",
     {
         "id": nested_id(),
-        "vastuullinen-tyopaikka-ohjaaja": fld(
-            VastuullinenTyopaikkaOhjaaja, vipunen_type=Bool()
-        ),
+        "vastuullinen-tyopaikka-ohjaaja": fld(VastuullinenTyopaikkaOhjaaja, vipunen_type=Bool()),
         "tyopaikan-nimi": req(Str()),
         "tyopaikan-y-tunnus": opt(YTunnus),
         "keskeiset-tyotehtavat": req(Array(Str())),
@@ -835,7 +838,9 @@ OppimisenTuki = Obj(
         ),
         "alku": opt(Date()),
         "loppu": opt(Date()),
-        "tutkinnon-osan-tyyppi-koodi-uri": opt(_koodi_uri(r"^ammatillisentutkinnonosanryhma_[12]$")),
+        "tutkinnon-osan-tyyppi-koodi-uri": opt(
+            _koodi_uri(r"^ammatillisentutkinnonosanryhma_[12]$")
+        ),
     },
     object_rules=(rules.check_oppimisen_tuki,),
 )
@@ -937,7 +942,7 @@ def validate_hoks(body: Any, method: Method, context: RuleContext) -> dict[str, 
 
 
 def check_document(document: Any, method: Method) -> Any:
-    """Errors of a (rendered) document against the ``method`` schema, context-free; None if valid."""
+    """Errors of a rendered document against the ``method`` schema (no study right); or None."""
     _, error = HOKS.check(document, Run(method, RuleContext(), field_rules=True))
     return error
 
@@ -968,14 +973,22 @@ def _render_object(obj: Obj, value: Mapping[str, Any], method: Method) -> dict[s
         if spec.presence_for(method) is X or spec.ignored:
             continue
         if name in value:
-            out[name] = _render_value(spec.type_for(method), value[name], method)
+            if method is Method.VIPUNEN and name in obj.vipunen_redacted:
+                out[name] = REDACTED
+            else:
+                out[name] = _render_value(spec.type_for(method), value[name], method)
         elif spec.always:
             default = _default_for(spec.type_for(method))
             out[name] = _render_value(spec.type_for(method), default, method)
     return out
 
 
+REDACTED = "<REDACTED>"
+
+
 def _render_value(type_: SchemaType, value: Any, method: Method) -> Any:
+    if isinstance(type_, Bool) and isinstance(value, Mapping):
+        return True  # the Vipunen export only tells that a workplace instructor exists
     if isinstance(type_, Obj) and isinstance(value, Mapping):
         return _render_object(type_, value, method)
     if isinstance(type_, Array) and isinstance(value, list):

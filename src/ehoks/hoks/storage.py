@@ -33,6 +33,8 @@ from ehoks.db.types import BigIntPK, JsonDocument, UtcDateTime, utcnow
 
 class Hoks(Base):
     __tablename__ = "hoks"
+    # Ids are never reused, not even after a hard delete (SQLite needs to be told).
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     eid: Mapped[str] = mapped_column(String(36), unique=True)
@@ -164,11 +166,10 @@ def module_owners(session: Session, module_ids: list[uuid.UUID]) -> dict[uuid.UU
     if not module_ids:
         return {}
     rows = session.execute(
-        select(HoksModule.module_id, HoksModule.hoks_id).where(
-            HoksModule.module_id.in_(module_ids)
-        )
+        select(HoksModule.module_id, HoksModule.hoks_id).where(HoksModule.module_id.in_(module_ids))
     )
-    return {module_id: hoks_id for module_id, hoks_id in rows}
+    # dict(result) would take the Result for a mapping (it has keys()): iterate the rows.
+    return dict(iter(rows.tuples()))
 
 
 def replace_projections(

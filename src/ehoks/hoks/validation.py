@@ -8,9 +8,11 @@ Rules that need the study right silently hold when the context has none, as in t
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ehoks.registries.koski.interface import DATE_CHECKED_STATES, Opiskeluoikeus
 
@@ -61,12 +63,20 @@ OPPISOPIMUKSEN_PERUSTA_REQUIRED_FROM = date(2021, 7, 1)
 SAAVUTTAMISEN_PVM_AFTER = date(2018, 1, 1)
 
 
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def today_in_finland() -> date:
+    """Dates of the rules are Finnish calendar dates."""
+    return datetime.now(HELSINKI).date()
+
+
 @dataclass(frozen=True)
 class RuleContext:
     """What the rules may know beyond the document itself."""
 
     opiskeluoikeus: Opiskeluoikeus | None = None
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=today_in_finland)
     # The officer input UI fills in missing yksiloiva-tunniste itself (rule 2 is skipped).
     virkailija: bool = False
 
@@ -207,7 +217,7 @@ def check_osaamisen_hankkimistapa(oht: dict[str, Any], ctx: RuleContext) -> str 
 
 def check_keskeytymisajanjaksot(periods: list[dict[str, Any]], _ctx: RuleContext) -> str | None:
     ordered = sorted(periods, key=lambda period: period["alku"])
-    for current, following in zip(ordered, ordered[1:], strict=False):
+    for current, following in itertools.pairwise(ordered):
         loppu = current.get("loppu")
         if loppu is None or not loppu < following["alku"]:
             return KESKEYTYMISET_OVERLAP_TEXT

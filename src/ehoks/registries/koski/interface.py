@@ -7,9 +7,9 @@ does not use, so KOSKI may add fields freely. ``raw`` keeps the document as KOSK
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 # States after which a study right no longer takes updates (Appendix B flag) or is "inactive".
 INACTIVE_STATES = frozenset({"valmistunut", "eronnut", "katsotaaneronneeksi", "peruutettu"})
@@ -29,7 +29,8 @@ class _Model(BaseModel):
 
 
 class Koodi(_Model):
-    koodiarvo: str
+    # KOSKI sends {} for a code it does not disclose (koski_api_opiskeluoikeus_…60063016194).
+    koodiarvo: str = ""
     nimi: dict[str, str] = Field(default_factory=dict)
     koodisto_uri: str | None = Field(default=None, alias="koodistoUri")
 
@@ -39,9 +40,17 @@ class OrganisaatioRef(_Model):
     nimi: dict[str, str] = Field(default_factory=dict)
 
 
+def _empty_as_none(value: Any) -> Any:
+    """KOSKI sends {} for an organisation it does not disclose (…60063016194, …13312692646)."""
+    return None if value == {} else value
+
+
+OptionalOrganisaatioRef = Annotated[OrganisaatioRef | None, BeforeValidator(_empty_as_none)]
+
+
 class SisaltyvyysRef(_Model):
     oid: str
-    oppilaitos: OrganisaatioRef | None = None
+    oppilaitos: OptionalOrganisaatioRef = None
 
 
 class Opiskeluoikeusjakso(_Model):
@@ -66,7 +75,7 @@ class Suoritus(_Model):
     tyyppi: Koodi
     koulutusmoduuli: Koulutusmoduuli | None = None
     osaamisala: list[Any] = Field(default_factory=list)
-    toimipiste: OrganisaatioRef | None = None
+    toimipiste: OptionalOrganisaatioRef = None
 
 
 class Opiskeluoikeus(_Model):
@@ -74,8 +83,8 @@ class Opiskeluoikeus(_Model):
 
     oid: str
     tyyppi: Koodi
-    oppilaitos: OrganisaatioRef | None = None
-    koulutustoimija: OrganisaatioRef | None = None
+    oppilaitos: OptionalOrganisaatioRef = None
+    koulutustoimija: OptionalOrganisaatioRef = None
     alkamispaiva: date | None = Field(default=None, alias="alkamispäivä")
     arvioitu_paattymispaiva: date | None = Field(default=None, alias="arvioituPäättymispäivä")
     paattymispaiva: date | None = Field(default=None, alias="päättymispäivä")

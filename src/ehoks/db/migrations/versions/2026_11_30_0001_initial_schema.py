@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 13:31:09.716736
+Create Date: 2026-11-30 13:36:12.352701
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_event")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_event_actor_oid"), ["actor_oid"], unique=False)
@@ -109,6 +110,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hoks")),
         sa.UniqueConstraint("eid", name=op.f("uq_hoks_eid")),
         sa.UniqueConstraint("opiskeluoikeus_oid", name=op.f("uq_hoks_opiskeluoikeus_oid")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("hoks", schema=None) as batch_op:
         batch_op.create_index("ix_hoks_deleted_at_id", ["deleted_at", "id"], unique=False)

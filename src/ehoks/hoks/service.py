@@ -1,0 +1,629 @@
+"""The HOKS use cases. Each checks access, validates, writes and audits in the caller's
+transaction; none commits (the request handler or command does, once).
+
+The order of the steps is the original's (``reference/ehoks-backend.md`` §3.1), because it
+decides which error a client sees first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ehoks.access import audit
+from ehoks.access.identity import Actor
+from ehoks.db.types import utcnow
+from ehoks.errors import InvalidRequest, NotFound, RegistryUnavailable, UpstreamError
+from ehoks.hoks import access, schema, storage
+from ehoks.hoks.schema import PART_ARRAYS, Method
+from ehoks.hoks.storage import Hoks, HoksModule, HoksVersion, OpiskeluoikeusIndex, Oppija
+from ehoks.hoks.validation import RuleContext, is_tyopaikkajakso, today_in_finland
+from ehoks.identifiers import is_valid_opiskeluoikeus_oid
+from ehoks.registries.koski.interface import INACTIVE_STATES, Opiskeluoikeus
+from ehoks.registries.wiring import Registries
+from ehoks.settings import Settings
+
+INDEX_MAX_AGE = timedelta(days=180)
+PAGE_MAX = 1000
+PAGE_DEFAULT = 500
+
+
+@dataclass(frozen=True)
+class HoksEnv:
+    """What the use cases need besides the session and the actor."""
+
+    registries: Registries
+    settings: Settings
+    today: date | None = None
+
+    def rule_context(
+        self, opiskeluoikeus: Opiskeluoikeus | None, *, virkailija: bool
+    ) -> RuleContext:
+        return RuleContext(
+            opiskeluoikeus=opiskeluoikeus,
+            today=self.today or today_in_finland(),
+            virkailija=virkailija,
+        )
+
+
+# --- registers, with the original's error mapping ----------------------------------------------
+
+
+def fetch_opiskeluoikeus(registries: Registries, oid: str) -> Opiskeluoikeus:
+    """The study right from KOSKI: 400 when KOSKI does not know it, 500 when KOSKI fails."""
+    try:
+        opiskeluoikeus = registries.koski.get_opiskeluoikeus(oid)
+    except RegistryUnavailable as error:
+        raise _koski_error(error, oid) from error
+    if opiskeluoikeus is None:
+        raise InvalidRequest(f"Opiskeluoikeus `{oid}` not found in Koski")
+    return opiskeluoikeus
+
+
+def _koski_error(error: RegistryUnavailable, oid: str) -> UpstreamError:
+    if error.status is None or error.status in (502, 503, 504):
+        return UpstreamError(f"Error while contacting Koski: {error.detail}")
+    return UpstreamError(
+        f"Error while fetching opiskeluoikeus `{oid}` from Koski. Got response with HTTP status "
+        f"{error.status} and Koski-virhekoodi `{error.error_key or ''}`."
+    )
+
+
+def _oppijan_opiskeluoikeudet(registries: Registries, oppija_oid: str) -> list[Opiskeluoikeus]:
+    try:
+        return registries.koski.get_opiskeluoikeudet_of_oppija(oppija_oid)
+    except RegistryUnavailable as error:
+        raise _koski_error(error, oppija_oid) from error
+
+
+def _henkilo_nimi(registries: Registries, oppija_oid: str) -> str:
+    try:
+        henkilo = registries.onr.get_henkilo(oppija_oid)
+    except RegistryUnavailable as error:
+        raise UpstreamError(
+            f"Error while fetching oppija `{oppija_oid}` from Oppijanumerorekisteri"
+        ) from error
+    if henkilo is None:
+        raise InvalidRequest(f"Oppija `{oppija_oid}` not found in Oppijanumerorekisteri")
+    return henkilo.nimi
+
+
+# --- the student and study-right index (§3.1 step 5, §5.6) ------------------------------------
+
+
+def index_row_values(opiskeluoikeus: Opiskeluoikeus, oppija_oid: str) -> dict[str, Any]:
+    linked = opiskeluoikeus.sisaltyy_opiskeluoikeuteen
+    return {
+        "oppija_oid": oppija_oid,
+        "oppilaitos_oid": opiskeluoikeus.oppilaitos.oid if opiskeluoikeus.oppilaitos else None,
+        "koulutustoimija_oid": (
+            opiskeluoikeus.koulutustoimija.oid if opiskeluoikeus.koulutustoimija else None
+        ),
+        "tutkinto_nimi": opiskeluoikeus.tutkinto_nimi,
+        "osaamisala_nimi": opiskeluoikeus.osaamisala_nimi,
+        "alkamispaiva": opiskeluoikeus.alkamispaiva,
+        "arvioitu_paattymispaiva": opiskeluoikeus.arvioitu_paattymispaiva,
+        "paattynyt": opiskeluoikeus.paattymispaiva,
+        "hankintakoulutus_opiskeluoikeus_oid": linked.oid if linked else None,
+        "hankintakoulutus_jarjestaja_oid": (
+            linked.oppilaitos.oid if linked and linked.oppilaitos else None
+        ),
+        "koski404": False,
+        "updated_at": utcnow(),
+    }
+
+
+def upsert_index_row(
+    session: Session, opiskeluoikeus: Opiskeluoikeus, oppija_oid: str
+) -> OpiskeluoikeusIndex:
+    values = index_row_values(opiskeluoikeus, oppija_oid)
+    row = storage.get_opiskeluoikeus_index(session, opiskeluoikeus.oid)
+    if row is None:
+        row = OpiskeluoikeusIndex(oid=opiskeluoikeus.oid, **values)
+        session.add(row)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+    return row
+
+
+def ensure_oppija_indexed(session: Session, registries: Registries, oppija_oid: str) -> Oppija:
+    oppija = storage.get_oppija(session, oppija_oid)
+    if oppija is None:
+        oppija = Oppija(oid=oppija_oid, nimi=_henkilo_nimi(registries, oppija_oid))
+        session.add(oppija)
+        session.flush()
+    return oppija
+
+
+def index_for_new_hoks(
+    session: Session, registries: Registries, *, oppija_oid: str, opiskeluoikeus_oid: str
+) -> None:
+    """Index the student, the study right and its procured trainings (§3.1 step 5)."""
+    oppijan_oot = _oppijan_opiskeluoikeudet(registries, oppija_oid)
+    ensure_oppija_indexed(session, registries, oppija_oid)
+    row = storage.get_opiskeluoikeus_index(session, opiskeluoikeus_oid)
+    if row is None or row.alkamispaiva is None or row.updated_at < utcnow() - INDEX_MAX_AGE:
+        own = next((oo for oo in oppijan_oot if oo.oid == opiskeluoikeus_oid), None)
+        if own is None:
+            raise InvalidRequest(
+                f"No opiskeluoikeus {opiskeluoikeus_oid} found for oppija {oppija_oid}"
+            )
+        if own.sisaltyy_opiskeluoikeuteen is not None:
+            raise InvalidRequest(
+                f"Opiskeluoikeus `{opiskeluoikeus_oid}` sisältyy toiseen opiskeluoikeuteen."
+            )
+        upsert_index_row(session, own, oppija_oid)
+        session.flush()
+    for linked in oppijan_oot:
+        parent = linked.sisaltyy_opiskeluoikeuteen
+        if parent is not None and parent.oid == opiskeluoikeus_oid:
+            upsert_index_row(session, linked, oppija_oid)
+    session.flush()
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def full_document(hoks: Hoks) -> dict[str, Any]:
+    """The HOKS as a GET shows it (server fields added, every part array present)."""
+    return schema.render(
+        {"id": hoks.id, "eid": hoks.eid, **hoks.document, "manuaalisyotto": hoks.manuaalisyotto}
+    )
+
+
+def top_level_document(hoks: Hoks) -> dict[str, Any]:
+    return {key: value for key, value in full_document(hoks).items() if key not in PART_ARRAYS}
+
+
+def _audit_target(hoks: Hoks) -> dict[str, Any]:
+    return {
+        "hoksId": hoks.id,
+        "oppijaOid": hoks.oppija_oid,
+        "opiskeluoikeusOid": hoks.opiskeluoikeus_oid,
+    }
+
+
+def _assign_module_ids(
+    session: Session, document: dict[str, Any], *, hoks_id: int | None
+) -> tuple[list[HoksModule], list[storage.Tyopaikkajakso]]:
+    """Give every part a ``module-id`` (keeping echoed ones of this HOKS) and build projections."""
+    parts = schema.walk_parts(document)
+    echoed = [(kind, part["module-id"]) for kind, _path, part in parts if "module-id" in part]
+    if echoed:
+        owners = storage.module_owners(session, [uuid.UUID(value) for _kind, value in echoed])
+        kinds = _module_kinds(session, hoks_id) if hoks_id is not None else {}
+        seen: set[str] = set()
+        for kind, value in echoed:
+            module = uuid.UUID(value)
+            if value in seen:
+                raise InvalidRequest(f"module-id `{value}` appears more than once")
+            seen.add(value)
+            if hoks_id is None or owners.get(module) != hoks_id or kinds.get(module) != kind:
+                raise InvalidRequest(f"module-id `{value}` does not belong to this HOKS")
+    modules: list[HoksModule] = []
+    jaksot: list[storage.Tyopaikkajakso] = []
+    for kind, path, part in parts:
+        module_id = uuid.UUID(part["module-id"]) if "module-id" in part else uuid.uuid4()
+        part["module-id"] = str(module_id)
+        modules.append(
+            HoksModule(
+                module_id=module_id,
+                kind=kind,
+                path="/".join(str(step) for step in path),
+            )
+        )
+        if kind == "OsaamisenHankkimistapa" and is_tyopaikkajakso(part):
+            jaksot.append(_tyopaikkajakso(module_id, part))
+    return modules, jaksot
+
+
+def _module_kinds(session: Session, hoks_id: int) -> dict[uuid.UUID, str]:
+    from sqlalchemy import select
+
+    rows = session.execute(
+        select(HoksModule.module_id, HoksModule.kind).where(HoksModule.hoks_id == hoks_id)
+    )
+    return dict(iter(rows.tuples()))
+
+
+def _tyopaikkajakso(module_id: uuid.UUID, oht: dict[str, Any]) -> storage.Tyopaikkajakso:
+    tjk = oht.get("tyopaikalla-jarjestettava-koulutus") or {}
+    ohjaaja = tjk.get("vastuullinen-tyopaikka-ohjaaja") or {}
+    return storage.Tyopaikkajakso(
+        module_id=module_id,
+        yksiloiva_tunniste=oht.get("yksiloiva-tunniste"),
+        osaamisen_hankkimistapa_koodi_uri=oht["osaamisen-hankkimistapa-koodi-uri"],
+        alku=date.fromisoformat(oht["alku"]),
+        loppu=date.fromisoformat(oht["loppu"]),
+        tyopaikan_nimi=tjk.get("tyopaikan-nimi"),
+        tyopaikan_y_tunnus=tjk.get("tyopaikan-y-tunnus"),
+        ohjaaja_nimi=ohjaaja.get("nimi"),
+        ohjaaja_sahkoposti=ohjaaja.get("sahkoposti"),
+    )
+
+
+def _fill_tunnisteet(document: dict[str, Any]) -> None:
+    """Officer input: every jakso without ``yksiloiva-tunniste`` gets a random UUID string."""
+    for kind, _path, part in schema.walk_parts(document):
+        if kind == "OsaamisenHankkimistapa" and "yksiloiva-tunniste" not in part:
+            part["yksiloiva-tunniste"] = str(uuid.uuid4())
+
+
+def _store_document(
+    session: Session, hoks: Hoks, document: dict[str, Any], *, operation: str
+) -> None:
+    """Write the document, its columns, projections and a new version row (all flushed)."""
+    modules, jaksot = _assign_module_ids(session, document, hoks_id=hoks.id)
+    hoks.document = document
+    hoks.oppija_oid = document["oppija-oid"]
+    hoks.ensikertainen_hyvaksyminen = date.fromisoformat(document["ensikertainen-hyvaksyminen"])
+    saavutettu = document.get("osaamisen-saavuttamisen-pvm")
+    hoks.osaamisen_saavuttamisen_pvm = date.fromisoformat(saavutettu) if saavutettu else None
+    hoks.updated_at = utcnow()
+    session.flush()
+    for module in modules:
+        module.hoks_id = hoks.id
+    for jakso in jaksot:
+        jakso.hoks_id = hoks.id
+    storage.replace_projections(session, hoks.id, modules, jaksot)
+    session.add(
+        HoksVersion(
+            hoks_id=hoks.id,
+            revision=hoks.revision,
+            operation=operation,
+            document=document,
+            recorded_at=hoks.updated_at,
+        )
+    )
+    session.flush()
+
+
+def _opiskeluoikeus_oid_of(body: Any) -> str | None:
+    value = body.get("opiskeluoikeus-oid") if isinstance(body, dict) else None
+    return value if isinstance(value, str) and is_valid_opiskeluoikeus_oid(value) else None
+
+
+def _check_flags_on_create(
+    env: HoksEnv, opiskeluoikeus: Opiskeluoikeus | None, *, oppija_oid: str, oo_oid: str
+) -> None:
+    if env.settings.enforce_opiskeluoikeus_match and opiskeluoikeus is None:
+        raise InvalidRequest(
+            f"Opiskeluoikeus `{oo_oid}` does not match any held by oppija `{oppija_oid}`"
+        )
+    if (
+        env.settings.prevent_finished_opiskeluoikeus_updates
+        and opiskeluoikeus is not None
+        and opiskeluoikeus.current_tila in INACTIVE_STATES
+    ):
+        raise InvalidRequest(f"Opiskeluoikeus `{oo_oid}` is no longer active")
+
+
+# --- use cases ---------------------------------------------------------------------------------
+
+
+def validate_new_hoks(
+    session: Session, *, actor: Actor, env: HoksEnv, body: Any, virkailija: bool = False
+) -> dict[str, Any]:
+    """Validate a create body with its study right from KOSKI; store nothing (``/validointi``)."""
+    oo_oid = _opiskeluoikeus_oid_of(body)
+    opiskeluoikeus = fetch_opiskeluoikeus(env.registries, oo_oid) if oo_oid else None
+    cleaned = schema.validate_hoks(
+        body, Method.POST, env.rule_context(opiskeluoikeus, virkailija=virkailija)
+    )
+    audit.record(
+        session,
+        actor=actor,
+        operation="validate",
+        target={
+            "oppijaOid": cleaned["oppija-oid"],
+            "opiskeluoikeusOid": cleaned["opiskeluoikeus-oid"],
+        },
+    )
+    return cleaned
+
+
+def create_hoks(
+    session: Session, *, actor: Actor, env: HoksEnv, body: Any, virkailija: bool = False
+) -> Hoks:
+    """Create a HOKS from a POST body (service user) or the input UI (``virkailija``)."""
+    oo_oid = _opiskeluoikeus_oid_of(body)
+    opiskeluoikeus = fetch_opiskeluoikeus(env.registries, oo_oid) if oo_oid else None
+    cleaned = schema.validate_hoks(
+        body, Method.POST, env.rule_context(opiskeluoikeus, virkailija=virkailija)
+    )
+    oppija_oid: str = cleaned["oppija-oid"]
+    oo_oid = cleaned["opiskeluoikeus-oid"]
+    assert oo_oid is not None
+    index_for_new_hoks(session, env.registries, oppija_oid=oppija_oid, opiskeluoikeus_oid=oo_oid)
+    access.require_privilege_in_oppilaitos(
+        session, env.registries, actor, opiskeluoikeus_oid=oo_oid, privilege="write"
+    )
+    _check_flags_on_create(env, opiskeluoikeus, oppija_oid=oppija_oid, oo_oid=oo_oid)
+    existing = storage.get_hoks_by_opiskeluoikeus(session, oo_oid)
+    if existing is not None:
+        if existing.deleted_at is not None:
+            raise InvalidRequest(
+                "Archived HOKS with given opiskeluoikeus oid found. Contact eHOKS support for "
+                "more information."
+            )
+        raise InvalidRequest("HOKS with the same opiskeluoikeus-oid already exists")
+    document = schema.to_json(cleaned)
+    if virkailija:
+        _fill_tunnisteet(document)
+    hoks = Hoks(
+        eid=str(uuid.uuid4()),
+        oppija_oid=oppija_oid,
+        opiskeluoikeus_oid=oo_oid,
+        manuaalisyotto=virkailija,
+        ensikertainen_hyvaksyminen=date.fromisoformat(document["ensikertainen-hyvaksyminen"]),
+        document={},
+        revision=1,
+        created_at=utcnow(),
+    )
+    session.add(hoks)
+    session.flush()
+    _store_document(session, hoks, document, operation="create")
+    audit.record(
+        session,
+        actor=actor,
+        operation="create",
+        target=_audit_target(hoks),
+        changes=[{"path": "", "newValue": {**schema.to_json(cleaned), "id": hoks.id}}],
+    )
+    return hoks
+
+
+def read_hoks(session: Session, *, actor: Actor, env: HoksEnv, hoks_id: int) -> dict[str, Any]:
+    """The whole HOKS document (read privilege)."""
+    hoks = access.access_hoks_by_id(session, env.registries, actor, hoks_id, privilege="read")
+    audit.record(session, actor=actor, operation="read", target=_audit_target(hoks))
+    return full_document(hoks)
+
+
+def read_hoks_of_opiskeluoikeus(
+    session: Session, *, actor: Actor, env: HoksEnv, opiskeluoikeus_oid: str
+) -> dict[str, Any]:
+    """The top level of the live HOKS of a study right (no part arrays, as the original)."""
+    hoks = access.access_hoks_by_opiskeluoikeus(session, env.registries, actor, opiskeluoikeus_oid)
+    audit.record(session, actor=actor, operation="read", target=_audit_target(hoks))
+    return top_level_document(hoks)
+
+
+def list_hankintakoulutukset(
+    session: Session, *, actor: Actor, env: HoksEnv, hoks_id: int
+) -> list[str]:
+    """OIDs of the procured-training study rights linked to the HOKS's study right."""
+    hoks = access.access_hoks_by_id(session, env.registries, actor, hoks_id, privilege="read")
+    fetch_opiskeluoikeus(env.registries, hoks.opiskeluoikeus_oid)
+    audit.record(session, actor=actor, operation="read", target=_audit_target(hoks))
+    return storage.list_hankintakoulutus_oids(session, hoks.opiskeluoikeus_oid)
+
+
+def _check_update(
+    session: Session,
+    *,
+    env: HoksEnv,
+    hoks: Hoks,
+    hoks_id: int,
+    body: Any,
+    method: Method,
+    virkailija: bool,
+) -> dict[str, Any]:
+    """Steps 4-8 of the update pipeline; the validated body."""
+    opiskeluoikeus = fetch_opiskeluoikeus(env.registries, hoks.opiskeluoikeus_oid)
+    cleaned = schema.validate_hoks(
+        body, method, env.rule_context(opiskeluoikeus, virkailija=virkailija)
+    )
+    if cleaned["id"] != hoks_id:
+        raise InvalidRequest(
+            f"HOKS id `{cleaned['id']}` in the body does not match the id `{hoks_id}` in the path"
+        )
+    new_oo = cleaned.get("opiskeluoikeus-oid", hoks.opiskeluoikeus_oid)
+    if (
+        env.settings.prevent_finished_opiskeluoikeus_updates
+        and opiskeluoikeus.current_tila in INACTIVE_STATES
+    ):
+        raise InvalidRequest(f"Opiskeluoikeus `{new_oo}` is no longer active.")
+    if new_oo != hoks.opiskeluoikeus_oid:
+        raise InvalidRequest(
+            f"Tried to update `opiskeluoikeus-oid` from `{hoks.opiskeluoikeus_oid}` to "
+            f"`{new_oo}` but updating `opiskeluoikeus-oid` in HOKS is not allowed!"
+        )
+    new_oppija = cleaned.get("oppija-oid", hoks.oppija_oid)
+    if new_oppija != hoks.oppija_oid:
+        master = _master_of(env.registries, hoks.oppija_oid)
+        if master != new_oppija:
+            raise InvalidRequest(
+                f"Tried to update `oppija-oid` from `{hoks.oppija_oid}` to `{new_oppija}` but "
+                "updating `oppija-oid` in HOKS is only allowed with latest master oppija oid!"
+            )
+    return cleaned
+
+
+def _master_of(registries: Registries, oppija_oid: str) -> str | None:
+    try:
+        master = registries.onr.get_master(oppija_oid)
+    except RegistryUnavailable as error:
+        raise UpstreamError(
+            f"Error while fetching oppija `{oppija_oid}` from Oppijanumerorekisteri"
+        ) from error
+    return master.oid if master else None
+
+
+def _after_oppija_change(session: Session, env: HoksEnv, hoks: Hoks, old_oppija: str) -> None:
+    """A HOKS moved to the master OID: index the master and re-point the study right."""
+    if hoks.oppija_oid == old_oppija:
+        return
+    ensure_oppija_indexed(session, env.registries, hoks.oppija_oid)
+    row = storage.get_opiskeluoikeus_index(session, hoks.opiskeluoikeus_oid)
+    if row is not None:
+        row.oppija_oid = hoks.oppija_oid
+    session.flush()
+
+
+def replace_hoks(
+    session: Session,
+    *,
+    actor: Actor,
+    env: HoksEnv,
+    hoks_id: int,
+    body: Any,
+    virkailija: bool = False,
+) -> Hoks:
+    """PUT: replace the whole HOKS; absent optional fields and part arrays are cleared."""
+    hoks = access.access_hoks_by_id(
+        session, env.registries, actor, hoks_id, privilege="update", for_update=True
+    )
+    cleaned = _check_update(
+        session,
+        env=env,
+        hoks=hoks,
+        hoks_id=hoks_id,
+        body=body,
+        method=Method.PUT,
+        virkailija=virkailija,
+    )
+    old = full_document(hoks)
+    document = {
+        key: value
+        for key, value in schema.to_json(cleaned).items()
+        if key not in schema.SERVER_KEYS
+    }
+    document.setdefault("oppija-oid", hoks.oppija_oid)
+    document.setdefault("opiskeluoikeus-oid", hoks.opiskeluoikeus_oid)
+    if virkailija:
+        _fill_tunnisteet(document)
+    old_oppija = hoks.oppija_oid
+    hoks.revision += 1
+    _store_document(session, hoks, document, operation="overwrite")
+    _after_oppija_change(session, env, hoks, old_oppija)
+    audit.record(
+        session,
+        actor=actor,
+        operation="overwrite",
+        target=_audit_target(hoks),
+        changes=audit.diff(old, full_document(hoks)),
+    )
+    return hoks
+
+
+def update_hoks(
+    session: Session,
+    *,
+    actor: Actor,
+    env: HoksEnv,
+    hoks_id: int,
+    body: Any,
+    virkailija: bool = False,
+) -> Hoks:
+    """PATCH: merge the given top-level fields; parts are untouched."""
+    hoks = access.access_hoks_by_id(
+        session, env.registries, actor, hoks_id, privilege="update", for_update=True
+    )
+    cleaned = _check_update(
+        session,
+        env=env,
+        hoks=hoks,
+        hoks_id=hoks_id,
+        body=body,
+        method=Method.PATCH,
+        virkailija=virkailija,
+    )
+    old = top_level_document(hoks)
+    changes = {
+        key: value
+        for key, value in schema.to_json(cleaned).items()
+        if key not in schema.SERVER_KEYS
+    }
+    document = {**hoks.document, **changes}
+    old_oppija = hoks.oppija_oid
+    hoks.revision += 1
+    _store_document(session, hoks, document, operation="update")
+    _after_oppija_change(session, env, hoks, old_oppija)
+    audit.record(
+        session,
+        actor=actor,
+        operation="update",
+        target=_audit_target(hoks),
+        changes=audit.diff(old, top_level_document(hoks)),
+    )
+    return hoks
+
+
+def refuse_deprecated_part_route(
+    session: Session, *, actor: Actor, env: HoksEnv, hoks_id: int, privilege: str
+) -> None:
+    """The per-part routes are gone: after the access checks they answer 410."""
+    from ehoks.errors import Gone
+
+    access.access_hoks_by_id(session, env.registries, actor, hoks_id, privilege=privilege)
+    raise Gone("Route is deprected.")
+
+
+def export_hoks_page(
+    session: Session,
+    *,
+    actor: Actor,
+    from_id: int,
+    amount: int,
+    updated_after: datetime | None,
+) -> dict[str, Any]:
+    """A batch of the Vipunen statistics export: redacted HOKSes with ``id > from_id``."""
+    access.require_oph_privilege(actor, "read")
+    amount = max(1, min(amount, PAGE_MAX))
+    rows = storage.list_hoks_page(
+        session, from_id=from_id, amount=amount, updated_after=updated_after
+    )
+    result: list[dict[str, Any]] = []
+    failed: list[int] = []
+    for hoks in rows:
+        exported = vipunen_document(hoks)
+        if schema.check_document(exported, Method.VIPUNEN) is None:
+            result.append(exported)
+        else:
+            failed.append(hoks.id)
+    audit.record(
+        session,
+        actor=actor,
+        operation="read",
+        target={
+            "fromId": from_id,
+            "amount": amount,
+            "updatedAfter": updated_after,
+            "hoksIds": [hoks.id for hoks in rows],
+        },
+    )
+    return {
+        "last-id": rows[-1].id if rows else from_id,
+        "failed-ids": failed,
+        "result": result,
+    }
+
+
+def vipunen_document(hoks: Hoks) -> dict[str, Any]:
+    """The HOKS as the statistics export shows it (§2.10): contact data and names removed."""
+    base: dict[str, Any] = {
+        "id": hoks.id,
+        "eid": hoks.eid,
+        "manuaalisyotto": hoks.manuaalisyotto,
+    }
+    if hoks.deleted_at is not None:
+        top = {key: value for key, value in hoks.document.items() if key not in PART_ARRAYS}
+        return schema.render(
+            {**base, **top, "poistettu": schema.format_instant(hoks.deleted_at)},
+            Method.VIPUNEN,
+        )
+    return schema.render({**base, **hoks.document}, Method.VIPUNEN)
+
+
+def get_live_hoks(session: Session, hoks_id: int) -> Hoks:
+    """Internal fetch without access checks (CLI, jobs)."""
+    hoks = storage.get_hoks_by_id(session, hoks_id)
+    if hoks is None or hoks.deleted_at is not None:
+        raise NotFound(access.HOKS_NOT_FOUND_TEXT)
+    return hoks

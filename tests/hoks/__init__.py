@@ -1,0 +1,1 @@
+"""Pure tests of the HOKS schema, its rules and the national identifiers."""
