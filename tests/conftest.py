@@ -22,6 +22,7 @@ from ehoks.db.base import Base
 from ehoks.db.engine import make_engine, make_sessionmaker
 from ehoks.db.migrate import upgrade
 from ehoks.settings import Environment, Settings
+from tests.support.fake_cas import fake_cas  # noqa: F401 -- a fixture for every test module
 
 BACKEND = os.environ.get("EHOKS_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get(

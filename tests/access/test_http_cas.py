@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy.orm import Session
@@ -21,73 +16,18 @@ from ehoks.access.cas import (
     service_validate_xml,
 )
 from ehoks.settings import Settings
+from tests.support.fake_cas import FAILURE_XML, SUCCESS_XML_TEMPLATE, FakeCas
+from tests.support.loopback import closed_port_url
 
 SERVICE = "https://virkailija.example/ehoks-virkailija-backend/cas-security-check"
 OID = "1.2.246.562.24.44651722625"
 
-# As cas-virkailija answers: single quotes, extra attributes, roles of other services.
-SUCCESS_XML = f"""<cas:serviceResponse xmlns:cas='http://www.yale.edu/tp/cas'>
-    <cas:authenticationSuccess>
-        <cas:user>ehoks-palvelu</cas:user>
-        <cas:attributes>
-            <cas:isFromNewLogin>true</cas:isFromNewLogin>
-            <cas:authenticationDate>2024-05-16T10:20:30.123Z</cas:authenticationDate>
-            <cas:kayttajaTyyppi>PALVELU</cas:kayttajaTyyppi>
-            <cas:oidHenkilo>{OID}</cas:oidHenkilo>
-            <cas:roles>APP_EHOKS</cas:roles>
-            <cas:roles>APP_EHOKS_CRUD</cas:roles>
-            <cas:roles>ROLE_APP_EHOKS_CRUD_1.2.246.562.10.346830761110</cas:roles>
-            <cas:roles>ROLE_APP_KOODISTO_READ</cas:roles>
-            <cas:roles>ROLE_APP_EHOKS_READ_1.2.246.562.10.00000000001</cas:roles>
-        </cas:attributes>
-    </cas:authenticationSuccess>
-</cas:serviceResponse>
-"""
-
-FAILURE_XML = """<cas:serviceResponse xmlns:cas='http://www.yale.edu/tp/cas'>
-    <cas:authenticationFailure code='INVALID_TICKET'>
-        Ticket &#39;ST-1-abc&#39; not recognized
-    </cas:authenticationFailure>
-</cas:serviceResponse>
-"""
+SUCCESS_XML = SUCCESS_XML_TEMPLATE.format(oid=OID)
 
 
-@dataclass
-class FakeCas:
-    """What the fake CAS answers, and the requests it got."""
-
-    url: str
-    status: int = 200
-    body: str = SUCCESS_XML
-    requests: list[tuple[str, dict[str, list[str]]]] = field(default_factory=list)
-
-
-@pytest.fixture
-def fake_cas() -> Iterator[FakeCas]:
-    state = FakeCas(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            state.requests.append((parts.path, parse_qs(parts.query)))
-            payload = state.body.encode()
-            self.send_response(state.status)
-            self.send_header("Content-Type", "application/xml;charset=UTF-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/cas"
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join()
+@pytest.fixture(autouse=True)
+def _answer_with_success(fake_cas: FakeCas) -> None:
+    fake_cas.body = SUCCESS_XML
 
 
 @pytest.fixture
@@ -166,11 +106,7 @@ def test_unreadable_answer_is_unavailable(
 
 
 def test_closed_port_is_unavailable() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    # The port was free a moment ago and nothing listens on it now.
-    validator = HttpCasTicketValidator(f"http://127.0.0.1:{port}/cas", timeout=2.0)
+    validator = HttpCasTicketValidator(f"{closed_port_url()}/cas", timeout=2.0)
     try:
         with pytest.raises(CasUnavailable):
             validator.validate(unused_session(), "ST-1", SERVICE)

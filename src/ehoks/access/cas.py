@@ -49,6 +49,10 @@ class TicketValidator(Protocol):
         """
         ...
 
+    def close(self) -> None:
+        """Release connections (at shutdown)."""
+        ...
+
 
 class CasUnavailable(EhoksError):
     """The external CAS could not be asked, or its answer could not be read.
@@ -175,6 +179,9 @@ class BuiltinTicketValidator:
 
     Validation consumes the ticket (a write): the caller commits.
     """
+
+    def close(self) -> None:
+        """Nothing to release: the tickets live in the database."""
 
     def validate(self, session: Session, ticket: str, service: str) -> CasUser | None:
         return validate_service_ticket(session, ticket=ticket, service=service)

@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request, Response
+from fastapi.routing import APIRoute
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.routing import BaseRoute
 
 from ehoks.api import cas, system
 from ehoks.api.context import AppContext
@@ -23,8 +25,24 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/ehoks-virkailija-backend/api/v1/healthcheck"),
         ("GET", "/ehoks-virkailija-backend/doc"),
         ("GET", "/ehoks-virkailija-backend/doc/swagger.json"),
+        ("GET", "/ehoks-virkailija-backend/doc/static/{asset}"),
     }
 )
+
+
+def route_table(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) the app answers, for the route-enumerating tests."""
+    table: set[tuple[str, str]] = set()
+    pending: list[BaseRoute] = list(app.routes)
+    while pending:
+        route = pending.pop()
+        # FastAPI >= 0.165 wraps included routers; their routes carry the router's prefix.
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            pending.extend(included.routes)
+        elif isinstance(route, APIRoute):
+            table.update((method, route.path) for method in route.methods or ())
+    return table
 
 
 class NoCacheMiddleware(BaseHTTPMiddleware):

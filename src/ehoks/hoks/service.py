@@ -8,6 +8,7 @@ decides which error a client sees first.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from ehoks.access import audit
 from ehoks.access.identity import Actor
 from ehoks.db.types import utcnow
-from ehoks.errors import InvalidRequest, NotFound, RegistryUnavailable, UpstreamError
+from ehoks.errors import Gone, InvalidRequest, NotFound, RegistryUnavailable, UpstreamError
 from ehoks.hoks import access, schema, storage
 from ehoks.hoks.schema import PART_ARRAYS, Method
 from ehoks.hoks.storage import Hoks, HoksModule, HoksVersion, OpiskeluoikeusIndex, Oppija
@@ -196,14 +197,13 @@ def _assign_module_ids(
     echoed = [(kind, part["module-id"]) for kind, _path, part in parts if "module-id" in part]
     if echoed:
         owners = storage.module_owners(session, [uuid.UUID(value) for _kind, value in echoed])
-        kinds = _module_kinds(session, hoks_id) if hoks_id is not None else {}
         seen: set[str] = set()
         for kind, value in echoed:
             module = uuid.UUID(value)
             if value in seen:
                 raise InvalidRequest(f"module-id `{value}` appears more than once")
             seen.add(value)
-            if hoks_id is None or owners.get(module) != hoks_id or kinds.get(module) != kind:
+            if hoks_id is None or owners.get(module) != (hoks_id, kind):
                 raise InvalidRequest(f"module-id `{value}` does not belong to this HOKS")
     modules: list[HoksModule] = []
     jaksot: list[storage.Tyopaikkajakso] = []
@@ -220,15 +220,6 @@ def _assign_module_ids(
         if kind == "OsaamisenHankkimistapa" and is_tyopaikkajakso(part):
             jaksot.append(_tyopaikkajakso(module_id, part))
     return modules, jaksot
-
-
-def _module_kinds(session: Session, hoks_id: int) -> dict[uuid.UUID, str]:
-    from sqlalchemy import select
-
-    rows = session.execute(
-        select(HoksModule.module_id, HoksModule.kind).where(HoksModule.hoks_id == hoks_id)
-    )
-    return dict(iter(rows.tuples()))
 
 
 def _tyopaikkajakso(module_id: uuid.UUID, oht: dict[str, Any]) -> storage.Tyopaikkajakso:
@@ -476,40 +467,27 @@ def replace_hoks(
     virkailija: bool = False,
 ) -> Hoks:
     """PUT: replace the whole HOKS; absent optional fields and part arrays are cleared."""
-    hoks = access.access_hoks_by_id(
-        session, env.registries, actor, hoks_id, privilege="update", for_update=True
-    )
-    cleaned = _check_update(
-        session,
-        env=env,
-        hoks=hoks,
-        hoks_id=hoks_id,
-        body=body,
-        method=Method.PUT,
-        virkailija=virkailija,
-    )
-    old = full_document(hoks)
-    document = {
-        key: value
-        for key, value in schema.to_json(cleaned).items()
-        if key not in schema.SERVER_KEYS
-    }
-    document.setdefault("oppija-oid", hoks.oppija_oid)
-    document.setdefault("opiskeluoikeus-oid", hoks.opiskeluoikeus_oid)
-    if virkailija:
-        _fill_tunnisteet(document)
-    old_oppija = hoks.oppija_oid
-    hoks.revision += 1
-    _store_document(session, hoks, document, operation="overwrite")
-    _after_oppija_change(session, env, hoks, old_oppija)
-    audit.record(
+
+    def replaced(hoks: Hoks, given: dict[str, Any]) -> dict[str, Any]:
+        document = dict(given)
+        document.setdefault("oppija-oid", hoks.oppija_oid)
+        document.setdefault("opiskeluoikeus-oid", hoks.opiskeluoikeus_oid)
+        if virkailija:
+            _fill_tunnisteet(document)
+        return document
+
+    return _change_hoks(
         session,
         actor=actor,
+        env=env,
+        hoks_id=hoks_id,
+        body=body,
+        virkailija=virkailija,
+        method=Method.PUT,
         operation="overwrite",
-        target=_audit_target(hoks),
-        changes=audit.diff(old, full_document(hoks)),
+        new_document=replaced,
+        audited_view=full_document,
     )
-    return hoks
 
 
 def update_hoks(
@@ -522,6 +500,34 @@ def update_hoks(
     virkailija: bool = False,
 ) -> Hoks:
     """PATCH: merge the given top-level fields; parts are untouched."""
+    return _change_hoks(
+        session,
+        actor=actor,
+        env=env,
+        hoks_id=hoks_id,
+        body=body,
+        virkailija=virkailija,
+        method=Method.PATCH,
+        operation="update",
+        new_document=lambda hoks, given: {**hoks.document, **given},
+        audited_view=top_level_document,
+    )
+
+
+def _change_hoks(
+    session: Session,
+    *,
+    actor: Actor,
+    env: HoksEnv,
+    hoks_id: int,
+    body: Any,
+    virkailija: bool,
+    method: Method,
+    operation: str,
+    new_document: Callable[[Hoks, dict[str, Any]], dict[str, Any]],
+    audited_view: Callable[[Hoks], dict[str, Any]],
+) -> Hoks:
+    """The steps PUT and PATCH share (§3.1 "Update"): access, checks, store, re-index, audit."""
     hoks = access.access_hoks_by_id(
         session, env.registries, actor, hoks_id, privilege="update", for_update=True
     )
@@ -531,26 +537,26 @@ def update_hoks(
         hoks=hoks,
         hoks_id=hoks_id,
         body=body,
-        method=Method.PATCH,
+        method=method,
         virkailija=virkailija,
     )
-    old = top_level_document(hoks)
-    changes = {
+    old = audited_view(hoks)
+    given = {
         key: value
         for key, value in schema.to_json(cleaned).items()
         if key not in schema.SERVER_KEYS
     }
-    document = {**hoks.document, **changes}
+    document = new_document(hoks, given)
     old_oppija = hoks.oppija_oid
     hoks.revision += 1
-    _store_document(session, hoks, document, operation="update")
+    _store_document(session, hoks, document, operation=operation)
     _after_oppija_change(session, env, hoks, old_oppija)
     audit.record(
         session,
         actor=actor,
-        operation="update",
+        operation=operation,
         target=_audit_target(hoks),
-        changes=audit.diff(old, top_level_document(hoks)),
+        changes=audit.diff(old, audited_view(hoks)),
     )
     return hoks
 
@@ -559,7 +565,6 @@ def refuse_deprecated_part_route(
     session: Session, *, actor: Actor, env: HoksEnv, hoks_id: int, privilege: str
 ) -> None:
     """The per-part routes are gone: after the access checks they answer 410."""
-    from ehoks.errors import Gone
 
     access.access_hoks_by_id(session, env.registries, actor, hoks_id, privilege=privilege)
     raise Gone("Route is deprected.")

@@ -161,15 +161,18 @@ def count_hoks(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Hoks)) or 0)
 
 
-def module_owners(session: Session, module_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """Which HOKS each of ``module_ids`` currently belongs to."""
+def module_owners(
+    session: Session, module_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[int, str]]:
+    """Which HOKS each of ``module_ids`` currently belongs to, and the part kind it is."""
     if not module_ids:
         return {}
     rows = session.execute(
-        select(HoksModule.module_id, HoksModule.hoks_id).where(HoksModule.module_id.in_(module_ids))
+        select(HoksModule.module_id, HoksModule.hoks_id, HoksModule.kind).where(
+            HoksModule.module_id.in_(module_ids)
+        )
     )
-    # dict(result) would take the Result for a mapping (it has keys()): iterate the rows.
-    return dict(iter(rows.tuples()))
+    return {module_id: (hoks_id, kind) for module_id, hoks_id, kind in rows}
 
 
 def replace_projections(
