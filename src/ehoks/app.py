@@ -10,10 +10,11 @@ from fastapi import FastAPI
 
 from ehoks.access.cas import build_ticket_validator
 from ehoks.api import install_api
-from ehoks.api.context import AppContext
+from ehoks.context import AppContext
 from ehoks.db.engine import make_engine, make_sessionmaker
 from ehoks.registries.wiring import RegistryFactory
 from ehoks.settings import Settings
+from ehoks.web import install_web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -48,4 +49,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.context = context
     install_api(app, context)
+    install_web(app)
     return app

@@ -22,7 +22,7 @@ OPISKELUOIKEUS = REGISTRY_FIXTURES / "koski_api_opiskeluoikeus_1.2.246.562.15.76
 OPPIJA = REGISTRY_FIXTURES / f"koski_api_oppija_{OPPIJA_OID}.json"
 ORGANISAATIO = REGISTRY_FIXTURES / "organisaatio-service_api_1.2.246.562.10.21122461771.json"
 FINDBYOIDS = REGISTRY_FIXTURES / "organisaatio-service_api_findbyoids.json"
-KOODISTO = REGISTRY_FIXTURES / "koodisto-value.json"
+EVERY_FIXTURE = sorted(REGISTRY_FIXTURES.glob("*.json"))
 
 
 def _run(settings: Settings, *args: str | Path) -> Result:
@@ -87,12 +87,16 @@ def test_importing_again_changes_nothing(db: Engine, settings: Settings) -> None
     assert _counts(db) == before == (2, 1, 1)
 
 
-def test_unrecognised_content_imports_nothing(db: Engine, settings: Settings) -> None:
+def test_unrecognised_content_imports_nothing(
+    db: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text('{"foo": 1}')
     # The good files come first: their rows were already flushed when the last one failed.
-    result = _run(settings, OPPIJA, ORGANISAATIO, KOODISTO)
+    result = _run(settings, OPPIJA, ORGANISAATIO, unknown)
 
     assert result.exit_code == 1
-    assert str(KOODISTO) in result.stderr
+    assert str(unknown) in result.stderr
     assert "unrecognised content" in result.stderr
     assert "nothing was imported" in result.stderr
     assert _counts(db) == (0, 0, 0)
@@ -134,3 +138,11 @@ def test_a_bad_oppija_oid_imports_nothing(db: Engine, settings: Settings) -> Non
     assert result.exit_code == 1
     assert "not an oppija OID" in result.stderr
     assert _counts(db) == (0, 0, 0)
+
+
+def test_every_upstream_register_payload_imports_as_is(db: Engine, settings: Settings) -> None:
+    """KOSKI, ONR, Organisaatiopalvelu, Koodisto and ePerusteet files (a bare ePerusteet rakenne
+    is keyed by its file name, which follows the register's path)."""
+    result = _run(settings, *EVERY_FIXTURE)
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == len(EVERY_FIXTURE) + 1

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from ehoks.errors import InvalidRequest
 from ehoks.identifiers import make_oid
-from ehoks.registries.importer import ImportReport, import_documents
+from ehoks.registries.eperusteet.interface import tutkinnon_osan_laajuus
+from ehoks.registries.eperusteet.local import LocalEperusteetRegistry
+from ehoks.registries.importer import ImportReport, import_documents, rakenne_key_from_filename
+from ehoks.registries.koodisto.local import LocalKoodistoRegistry
 from ehoks.registries.koski.local import LocalKoskiRegistry
 from ehoks.registries.onr.local import LocalOnrRegistry
 from ehoks.registries.organisaatio.local import LocalOrganisaatioRegistry
@@ -303,17 +306,142 @@ def test_an_empty_array_imports_nothing(session: Session) -> None:
 
 # -- refused content ----------------------------------------------------------------------------
 
-NOT_REGISTRY_FILES = sorted(
+# -- Koodisto and ePerusteet --------------------------------------------------------------------
+
+CODE_FILES = sorted(
     path.name
     for path in REGISTRY_FIXTURES.glob("*.json")
-    if not path.name.startswith(("koski_", "organisaatio-service_"))
+    if path.name.startswith(("koodisto-", "eperusteet-service_"))
 )
+RAKENNE_FILE = "eperusteet-service_api_perusteet_3397335_suoritustavat_reformi_rakenne.json"
 
 
-@pytest.mark.parametrize("name", NOT_REGISTRY_FILES)
-def test_koodisto_and_eperusteet_payloads_are_refused(session: Session, name: str) -> None:
-    with pytest.raises(InvalidRequest, match="unrecognised content"):
-        import_documents(session, load_registry(name))
+def _import_as_is(session: Session, name: str) -> ImportReport:
+    """A fixture file as it is; a bare rakenne with the peruste its file name names."""
+    key = rakenne_key_from_filename(name)
+    if key is None:
+        return import_documents(session, load_registry(name))
+    return import_documents(session, load_registry(name), peruste_id=key[0], suoritustapa=key[1])
+
+
+def test_every_koodisto_and_eperusteet_payload_is_there() -> None:
+    assert len(CODE_FILES) == 7
+    assert rakenne_key_from_filename(RAKENNE_FILE) == (3397335, "reformi")
+    assert rakenne_key_from_filename("eperusteet-service_api_perusteet_diaari.json") is None
+
+
+@pytest.mark.parametrize("name", CODE_FILES)
+def test_every_koodisto_and_eperusteet_payload_imports_as_is(session: Session, name: str) -> None:
+    report = _import_as_is(session, name)
+
+    expected = {
+        "koodisto-value.json": ImportReport(koodit=1),
+        "koodisto-service_rest_codeelement_tutkinnonosat__100031.json": ImportReport(koodit=2),
+        "koodisto-service_rest_json_urasuunnitelma_koodi.json": ImportReport(koodit=5),
+        "eperusteet-service_api_tutkinnonosat.json": ImportReport(tutkinnon_osat=1),
+        "eperusteet-service_api_tutkinnonosat_400014.json": ImportReport(tutkinnon_osat=5),
+        "eperusteet-service_api_perusteet_diaari.json": ImportReport(perusteet=1),
+        RAKENNE_FILE: ImportReport(rakenteet=1),
+    }
+    assert report == expected[name]
+    # Importing again changes nothing.
+    session.commit()
+    assert _import_as_is(session, name) == report
+
+
+def test_what_the_code_imports_wrote_is_served_locally(session: Session) -> None:
+    for name in CODE_FILES:
+        _import_as_is(session, name)
+    koodisto = LocalKoodistoRegistry(session)
+    eperusteet = LocalEperusteetRegistry(session)
+
+    ravintola = koodisto.get_koodi("ravintolakokinatjarjestys_4")
+    assert ravintola is not None
+    assert ravintola.nimi == {"fi": "Fine dining ‑ruoanvalmistus"}
+    assert [k.versio for k in koodisto.get_koodin_versiot("tutkinnonosat_100031")] == [1, 2]
+    assert len(koodisto.get_koodit("urasuunnitelma")) == 5
+    osa = eperusteet.find_tutkinnon_osa("tutkinnonosat_400014")
+    assert osa is not None
+    assert osa.id == 4319732
+    peruste = eperusteet.find_peruste("OPH-2652-2017")
+    assert peruste is not None
+    assert peruste.id == 3397335
+    rakenne = eperusteet.get_rakenne(3397335, "reformi")
+    assert rakenne is not None
+    assert rakenne.osaamispisteet == 180
+    assert eperusteet.get_tutkinnon_osa_viitteet(3397335, "reformi") == []
+
+
+def test_a_bare_rakenne_needs_its_peruste(session: Session) -> None:
+    with pytest.raises(InvalidRequest, match="does not name its peruste"):
+        import_documents(session, load_registry(RAKENNE_FILE))
+    with pytest.raises(InvalidRequest, match="does not name its peruste"):
+        import_documents(session, [{"id": 4209965, "laajuus": 9, "_tutkinnonOsa": "4319732"}])
+    with pytest.raises(InvalidRequest, match="peruste id"):
+        import_documents(session, load_registry(RAKENNE_FILE), peruste_id=0)
+    with pytest.raises(InvalidRequest, match="suoritustapa"):
+        import_documents(session, load_registry(RAKENNE_FILE), peruste_id=1, suoritustapa="../x")
+
+
+def test_a_full_peruste_brings_its_rakenne_viitteet_and_tutkinnon_osat(session: Session) -> None:
+    tutkinnon_osa = load_registry("eperusteet-service_api_tutkinnonosat.json")["data"][0]
+    peruste = {
+        **load_registry("eperusteet-service_api_perusteet_diaari.json"),
+        "tutkinnonOsat": [tutkinnon_osa],
+        "suoritustavat": [
+            {
+                "suoritustapakoodi": "reformi",
+                "laajuusYksikko": "OSAAMISPISTE",
+                "rakenne": load_registry(RAKENNE_FILE),
+                "tutkinnonOsaViitteet": [
+                    {"id": 3435694, "laajuus": 15, "_tutkinnonOsa": str(tutkinnon_osa["id"])}
+                ],
+            }
+        ],
+    }
+
+    report = import_documents(session, peruste)
+
+    assert report == ImportReport(
+        perusteet=1, tutkinnon_osat=1, rakenteet=1, tutkinnon_osa_viitteet=1
+    )
+    eperusteet = LocalEperusteetRegistry(session)
+    assert eperusteet.get_rakenne(3397335) is not None
+    assert [viite.laajuus for viite in eperusteet.get_tutkinnon_osa_viitteet(3397335)] == [15]
+    assert tutkinnon_osan_laajuus(eperusteet, 3397335, "tutkinnonosat_100054") == 15
+    assert "rakenteet" in report.describe()
+
+
+def test_viitteet_are_merged_by_id(session: Session) -> None:
+    first = {"id": 1, "laajuus": 5, "_tutkinnonOsa": "10"}
+    second = {"id": 2, "laajuus": 10, "_tutkinnonOsa": "20"}
+    import_documents(session, [first, second], peruste_id=7)
+
+    import_documents(session, [{**first, "laajuus": 6}], peruste_id=7)
+
+    viitteet = LocalEperusteetRegistry(session).get_tutkinnon_osa_viitteet(7)
+    assert [(viite.id, viite.laajuus) for viite in viitteet] == [(1, 6), (2, 10)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            {"koodiUri": "x_1", "koodiArvo": "1", "versio": 1, "metadata": [{"nimi": "X"}]},
+            "malformed Koodisto code element: metadata.0.kieli",
+        ),
+        ({"data": [{"id": 1}], "sivu": 0}, "data[0]: not an ePerusteet tutkinnon osa or peruste"),
+        (
+            {"id": 1, "diaarinumero": "OPH-1-2020", "suoritustavat": [{}]},
+            "malformed ePerusteet peruste: suoritustavat.0.suoritustapakoodi",
+        ),
+    ],
+)
+def test_malformed_code_documents_are_refused(session: Session, content: Any, message: str) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        import_documents(session, content)
+
+    assert message in raised.value.message
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,12 @@ commit or roll back together; once the transaction commits, the event is also wr
 line on the ``audit`` logger in the original's format (``reference/ehoks-backend.md`` §6).
 A refused request is recorded with status ``failed`` by the edge, in a transaction of its own,
 after the request's own transaction has rolled back (so nothing else of it remains).
+
+Each row also keeps what the JSON line does not: the roles the actor held (``actor_roles``,
+``"NAME:organisation-oid"``) and the organisation the data belongs to (``organisation_oid``, the
+study right's oppilaitos), so that a student can be told which organisation, in which role,
+saw their data (``docs/adr/0006-audit-trail-and-student-access-log.md``). The table is
+append-only: nothing in the code updates or deletes a row, and on PostgreSQL a trigger refuses it.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ehoks.access.identity import Actor
+from ehoks.access.identity import Actor, OrganisationPrivileges
+from ehoks.access.roles import ROLE_PRIVILEGES, ROLE_ROLES
 from ehoks.access.storage import AuditEvent
 from ehoks.db.types import utcnow
 
@@ -43,8 +50,13 @@ def record(
     target: Mapping[str, Any],
     changes: list[dict[str, Any]] | None = None,
     status: str = SUCCEEDED,
+    organisation_oid: str | None = None,
 ) -> AuditEvent:
-    """Add one audit event to the session's transaction."""
+    """Add one audit event to the session's transaction.
+
+    ``organisation_oid`` is the organisation the data belongs to (a HOKS: the oppilaitos of its
+    study right), when the caller knows it.
+    """
     clean_target = {key: _jsonable(value) for key, value in target.items() if value is not None}
     audit_event = AuditEvent(
         occurred_at=utcnow(),
@@ -61,10 +73,55 @@ def record(
         opiskeluoikeus_oid=_str_or_none(clean_target.get("opiskeluoikeusOid")),
         target=clean_target,
         changes=_jsonable(changes or []),
+        actor_roles=actor_roles(actor),
+        organisation_oid=organisation_oid or None,
     )
     session.add(audit_event)
     _queue_log_line(session, audit_event)
     return audit_event
+
+
+# --- the actor's roles ---------------------------------------------------------------------
+
+Grant = tuple[frozenset[str], frozenset[str]]
+
+
+def _role_by_grant() -> dict[Grant, str]:
+    """Privileges and roles → the role name giving exactly them (names sharing one are left out)."""
+    names: dict[Grant, list[str]] = {}
+    for name, privileges in ROLE_PRIVILEGES.items():
+        grant = (frozenset(privileges), frozenset(ROLE_ROLES.get(name, frozenset())))
+        names.setdefault(grant, []).append(name.value)
+    return {grant: found[0] for grant, found in names.items() if len(found) == 1}
+
+
+_ROLE_BY_GRANT = _role_by_grant()
+
+
+def role_name(entry: OrganisationPrivileges) -> str | None:
+    """The role name of one grant (``CRUD``, ``READ``, …); for a grant no single role name gives,
+    its privileges and roles joined with ``+`` (``read+write``); None for a grant of nothing."""
+    grant = (frozenset(entry.privileges), frozenset(entry.roles))
+    if grant in _ROLE_BY_GRANT:
+        return _ROLE_BY_GRANT[grant]
+    held = sorted({*entry.privileges, *entry.roles})
+    return "+".join(str(item) for item in held) if held else None
+
+
+def actor_roles(actor: Actor) -> list[str]:
+    """The actor's grants as ``"NAME:organisation-oid"``, in order, without repeats."""
+    roles: list[str] = []
+    for entry in actor.organisation_privileges:
+        name = role_name(entry)
+        if name is not None and f"{name}:{entry.oid}" not in roles:
+            roles.append(f"{name}:{entry.oid}")
+    return roles
+
+
+def parse_role(role: str) -> tuple[str, str]:
+    """``"NAME:organisation-oid"`` → (name, organisation OID)."""
+    name, _, organisation_oid = role.partition(":")
+    return name, organisation_oid
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ehoks.settings import OPH_ROOT_OID
+
 
 class ActorKind(StrEnum):
     PALVELU = "PALVELU"  # a service user: student-administration system, Vipunen, ...
@@ -42,7 +44,12 @@ class Actor:
 
     @property
     def is_oph_super_user(self) -> bool:
-        return any("oph-super-user" in entry.roles for entry in self.organisation_privileges)
+        """OPHPAAKAYTTAJA held on the OPH root organisation (the original accepted it held
+        anywhere; it is only ever granted there)."""
+        return any(
+            "oph-super-user" in entry.roles and entry.oid == OPH_ROOT_OID
+            for entry in self.organisation_privileges
+        )
 
 
 SYSTEM_ACTOR = Actor(kind=ActorKind.SYSTEM, oid="", username="ehoks")

@@ -87,3 +87,33 @@ class AuditEvent(Base):
     opiskeluoikeus_oid: Mapped[str | None] = mapped_column(String(64), index=True)
     target: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     changes: Mapped[list[Any]] = mapped_column(JsonDocument, default=list)
+    # The roles the actor held ("NAME:organisation-oid"), and the organisation the data
+    # belongs to (the study right's oppilaitos) when known.
+    actor_roles: Mapped[list[str] | None] = mapped_column(JsonDocument)
+    organisation_oid: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class WebSession(Base):
+    """A signed-in browser (officer or student). Only a hash of the cookie's token is stored,
+    so a copy of this table does not let anyone in. Shared by every app server."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    kind: Mapped[str] = mapped_column(String(16))  # VIRKAILIJA | OPPIJA
+    # A built-in officer: roles are read from app_user_role on every request (a revoked role
+    # takes effect at once). An external-CAS officer: the CAS roles given at sign-in.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
+    oid: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(128), default="")
+    display_name: Mapped[str] = mapped_column(String(256), default="")
+    cas_roles: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+    # The service ticket of a CAS sign-in, matched by CAS single logout (SessionIndex).
+    cas_ticket: Mapped[str | None] = mapped_column(String(256), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

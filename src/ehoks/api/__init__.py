@@ -12,9 +12,9 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.routing import BaseRoute
 
 from ehoks.api import cas, system
-from ehoks.api.context import AppContext
 from ehoks.api.errors import NO_CACHE_HEADERS, install_error_handlers
-from ehoks.api.v1 import hoks
+from ehoks.api.v1 import hoks, virkailija_system
+from ehoks.context import AppContext
 
 # (method, path) pairs that need no authentication.
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
@@ -61,3 +61,4 @@ def install_api(app: FastAPI, context: AppContext) -> None:
     app.include_router(system.router)
     app.include_router(cas.router)
     app.include_router(hoks.router)
+    app.include_router(virkailija_system.router)

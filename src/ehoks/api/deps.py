@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from ehoks.access.identity import RequestOrigin
-from ehoks.api.context import AppContext
+from ehoks.context import AppContext
 from ehoks.registries.wiring import Registries
 from ehoks.settings import Settings
 

@@ -14,9 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ehoks.access import audit
 from ehoks.access.identity import Actor, ActorKind
 from ehoks.api.body import RequestParsingError
-from ehoks.api.context import AppContext
 from ehoks.api.deps import request_origin
 from ehoks.api.security import CasCheckFailed
+from ehoks.context import AppContext
 from ehoks.errors import EhoksError, ErrorCode, RegistryUnavailable, SchemaError
 from ehoks.hoks.schema import MISSING, explain_value
 
@@ -59,6 +59,8 @@ def error_body(error: EhoksError) -> dict[str, Any]:
         }
     if isinstance(error, CasCheckFailed):
         return {"reason": error.message}
+    if not error.message:  # the original's empty-bodied 401/403 of the officer routes
+        return {}
     if error.code is ErrorCode.GONE:
         return {"message": error.message}
     return {"error": error.message}
@@ -117,6 +119,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(error, RegistryUnavailable):
             logger.warning("register failure: %s", error)
         status = _STATUS[error.code]
+        if getattr(request.state, "html_errors", False):  # raised inside a page handler
+            page_error: Any = request.app.state.render_error_page
+            return page_error(request, 403 if status == 401 else status)  # type: ignore[no-any-return]
         _record_refusal(request, status)
         return JSONResponse(error_body(error), status_code=status, headers=NO_CACHE_HEADERS)
 

@@ -1,15 +1,25 @@
-"""Resolving the caller: CAS service tickets for the data-transfer API."""
+"""Resolving the caller: CAS service tickets (data-transfer API), officer sessions (officer
+JSON routes)."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, Request, params
 
 from ehoks.access.cas import CasUnavailable
-from ehoks.access.identity import Actor, ActorKind
+from ehoks.access.identity import Actor, ActorKind, RequestOrigin
 from ehoks.access.roles import parse_cas_roles
-from ehoks.api.deps import ContextDep, OriginDep
+from ehoks.access.sessions import (
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    actor_of,
+    resume_session,
+    token_hash,
+)
+from ehoks.api.deps import ContextDep, OriginDep, request_origin
 from ehoks.errors import Forbidden, NotAuthenticated
 
 TICKET_INVALID_TEXT = "User not found for given ticket. Ticket may be expired."
@@ -73,3 +83,54 @@ def service_user(actor: TicketUserDep) -> Actor:
 
 
 ServiceUserDep = Annotated[Actor, Depends(service_user)]
+
+
+class NoSession(NotAuthenticated):
+    """No officer session (answered 401 with an empty body, as the original)."""
+
+
+class NotSuperUser(Forbidden):
+    """Not an OPH administrator (answered 403 with an empty body, as the original)."""
+
+
+def officer_user(request: Request, context: ContextDep) -> Actor:
+    """The officer of the browser session (cookie), for the officer JSON routes.
+
+    State-changing calls must carry the session's CSRF token in ``X-CSRF-Token``."""
+    token = request.cookies.get(SESSION_COOKIE)
+    origin = RequestOrigin(
+        ip_address=request_origin(request).ip_address,
+        user_agent=request.headers.get("user-agent") or "no user agent",
+        session=f"web-{token_hash(token)[:16]}" if token else "no session",
+    )
+    settings = context.settings
+    with context.sessionmaker() as session:
+        _state, row = resume_session(
+            session, token, idle=timedelta(minutes=settings.session_idle_minutes)
+        )
+        actor = actor_of(session, row, origin) if row is not None else None
+        csrf = row.csrf_token if row is not None else ""
+        session.commit()
+    if actor is None:
+        raise NoSession("")
+    if actor.kind is not ActorKind.VIRKAILIJA:
+        raise Forbidden(f"User type '{actor.kind.value}' is not allowed")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not (sent and secrets.compare_digest(sent, csrf)):
+            raise Forbidden("CSRF token missing or invalid")
+    request.state.actor = actor
+    return actor
+
+
+OfficerUserDep = Annotated[Actor, Depends(officer_user)]
+
+
+def super_user(actor: OfficerUserDep) -> Actor:
+    """An OPH administrator (``OPHPAAKAYTTAJA`` on the OPH root)."""
+    if not actor.is_oph_super_user:
+        raise NotSuperUser("")
+    return actor
+
+
+SuperUserDep = Annotated[Actor, Depends(super_user)]

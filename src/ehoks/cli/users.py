@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
+from sqlalchemy.orm import Session
 
+from ehoks.access.administration import create_officer, grant_role, revoke_role
+from ehoks.access.identity import SYSTEM_ACTOR
 from ehoks.access.users import (
     MIN_PASSWORD_LENGTH,
     Kayttajatyyppi,
@@ -15,6 +20,8 @@ from ehoks.access.users import (
 )
 from ehoks.cli.common import command_session
 from ehoks.errors import EhoksError
+from ehoks.registries.wiring import Registries, RegistryFactory
+from ehoks.settings import Settings
 
 app = typer.Typer(help="Users of the built-in CAS.", no_args_is_help=True)
 
@@ -24,10 +31,10 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _parse_role(value: str) -> tuple[str, str]:
+def _parse_role(value: str, what: str = "--role") -> tuple[str, str]:
     name, separator, organisation_oid = value.partition(":")
     if not separator or not name or not organisation_oid:
-        raise _fail(f"--role {value!r}: expected NAME:ORGANISATION_OID")
+        raise _fail(f"{what} {value!r}: expected NAME:ORGANISATION_OID")
     return name.strip(), organisation_oid.strip()
 
 
@@ -81,6 +88,101 @@ def add_service(
     except EhoksError as error:
         raise _fail(error.message) from None
     typer.echo(oid)
+
+
+@contextmanager
+def _administration() -> Iterator[tuple[Session, Registries]]:
+    """One committed unit of work with the registers, acting as the system (all rights)."""
+    settings = Settings()
+    factory = RegistryFactory(settings)
+    try:
+        with command_session(settings) as session:
+            yield session, factory.bind(session)
+    finally:
+        factory.close()
+
+
+@app.command("add-officer")
+def add_officer(
+    username: str = typer.Argument(..., help="The officer's username."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input (required)."
+    ),
+    role: list[str] = typer.Option(  # noqa: B008 - Typer declares options by default value
+        [],
+        "--role",
+        metavar="NAME:ORG_OID",
+        help="A role (READ, CRUD, HOKS_DELETE, PAAKAYTTAJA, OPHPAAKAYTTAJA) in an organisation; "
+        "at least one, repeat for several.",
+    ),
+    display_name: str = typer.Option("", help="The officer's name as the pages show it."),
+) -> None:
+    """Create an officer (VIRKAILIJA) of the built-in sign-in and print its person OID."""
+    if not password_stdin:
+        raise _fail("give the password on standard input with --password-stdin")
+    if not role:
+        raise _fail("give at least one --role NAME:ORG_OID")
+    roles = [_parse_role(value) for value in role]
+    password = _read_password()
+    try:
+        with _administration() as (session, registries):
+            user, _password = create_officer(
+                session,
+                registries,
+                actor=SYSTEM_ACTOR,
+                username=username,
+                roles=roles,
+                display_name=display_name,
+                password=password,
+            )
+            oid = user.oid
+    except EhoksError as error:
+        raise _fail(error.message) from None
+    typer.echo(oid)
+
+
+@app.command("grant")
+def grant(
+    username: str = typer.Argument(..., help="The user's username."),
+    role: str = typer.Argument(..., metavar="NAME:ORG_OID", help="The role and its organisation."),
+) -> None:
+    """Grant a role in an organisation (and its descendants) to a user."""
+    name, organisation_oid = _parse_role(role, "role")
+    try:
+        with _administration() as (session, registries):
+            grant_role(
+                session,
+                registries,
+                actor=SYSTEM_ACTOR,
+                username=username,
+                name=name,
+                organisation_oid=organisation_oid,
+            )
+    except EhoksError as error:
+        raise _fail(error.message) from None
+    typer.echo(f"granted {name}:{organisation_oid} to {username}")
+
+
+@app.command("revoke")
+def revoke(
+    username: str = typer.Argument(..., help="The user's username."),
+    role: str = typer.Argument(..., metavar="NAME:ORG_OID", help="The role and its organisation."),
+) -> None:
+    """Revoke a role in an organisation from a user."""
+    name, organisation_oid = _parse_role(role, "role")
+    try:
+        with _administration() as (session, registries):
+            revoke_role(
+                session,
+                registries,
+                actor=SYSTEM_ACTOR,
+                username=username,
+                name=name,
+                organisation_oid=organisation_oid,
+            )
+    except EhoksError as error:
+        raise _fail(error.message) from None
+    typer.echo(f"revoked {name}:{organisation_oid} from {username}")
 
 
 @app.command("list")

@@ -22,12 +22,12 @@ HOKS_NOT_FOUND_TEXT = "HOKS not found"
 
 def organisation_ancestors(registries: Registries, organisation_oid: str) -> list[str]:
     """Ancestors of an organisation; 400 when Organisaatiopalvelu does not know it."""
-    organisaatio = registries.organisaatio.get_organisaatio(organisation_oid)
-    if organisaatio is None:
+    ancestors = registries.organisation_ancestors(organisation_oid)
+    if ancestors is None:
         raise InvalidRequest(
             f"Organisation `{organisation_oid}` not found from Organisaatiopalvelu"
         )
-    return organisaatio.ancestors
+    return ancestors
 
 
 def require_privilege_in_oppilaitos(

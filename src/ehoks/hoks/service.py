@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,15 +20,15 @@ from ehoks.access.identity import Actor
 from ehoks.db.types import utcnow
 from ehoks.errors import Gone, InvalidRequest, NotFound, RegistryUnavailable, UpstreamError
 from ehoks.hoks import access, schema, storage
+from ehoks.hoks.index import follow_oppija_change, index_for_new_hoks, koski_error
 from ehoks.hoks.schema import PART_ARRAYS, Method
-from ehoks.hoks.storage import Hoks, HoksModule, HoksVersion, OpiskeluoikeusIndex, Oppija
+from ehoks.hoks.storage import Hoks, HoksModule, HoksVersion
 from ehoks.hoks.validation import RuleContext, is_tyopaikkajakso, today_in_finland
 from ehoks.identifiers import is_valid_opiskeluoikeus_oid
 from ehoks.registries.koski.interface import INACTIVE_STATES, Opiskeluoikeus
 from ehoks.registries.wiring import Registries
 from ehoks.settings import Settings
 
-INDEX_MAX_AGE = timedelta(days=180)
 PAGE_MAX = 1000
 PAGE_DEFAULT = 500
 
@@ -59,112 +59,10 @@ def fetch_opiskeluoikeus(registries: Registries, oid: str) -> Opiskeluoikeus:
     try:
         opiskeluoikeus = registries.koski.get_opiskeluoikeus(oid)
     except RegistryUnavailable as error:
-        raise _koski_error(error, oid) from error
+        raise koski_error(error, oid) from error
     if opiskeluoikeus is None:
         raise InvalidRequest(f"Opiskeluoikeus `{oid}` not found in Koski")
     return opiskeluoikeus
-
-
-def _koski_error(error: RegistryUnavailable, oid: str) -> UpstreamError:
-    if error.status is None or error.status in (502, 503, 504):
-        return UpstreamError(f"Error while contacting Koski: {error.detail}")
-    return UpstreamError(
-        f"Error while fetching opiskeluoikeus `{oid}` from Koski. Got response with HTTP status "
-        f"{error.status} and Koski-virhekoodi `{error.error_key or ''}`."
-    )
-
-
-def _oppijan_opiskeluoikeudet(registries: Registries, oppija_oid: str) -> list[Opiskeluoikeus]:
-    try:
-        return registries.koski.get_opiskeluoikeudet_of_oppija(oppija_oid)
-    except RegistryUnavailable as error:
-        raise _koski_error(error, oppija_oid) from error
-
-
-def _henkilo_nimi(registries: Registries, oppija_oid: str) -> str:
-    try:
-        henkilo = registries.onr.get_henkilo(oppija_oid)
-    except RegistryUnavailable as error:
-        raise UpstreamError(
-            f"Error while fetching oppija `{oppija_oid}` from Oppijanumerorekisteri"
-        ) from error
-    if henkilo is None:
-        raise InvalidRequest(f"Oppija `{oppija_oid}` not found in Oppijanumerorekisteri")
-    return henkilo.nimi
-
-
-# --- the student and study-right index (§3.1 step 5, §5.6) ------------------------------------
-
-
-def index_row_values(opiskeluoikeus: Opiskeluoikeus, oppija_oid: str) -> dict[str, Any]:
-    linked = opiskeluoikeus.sisaltyy_opiskeluoikeuteen
-    return {
-        "oppija_oid": oppija_oid,
-        "oppilaitos_oid": opiskeluoikeus.oppilaitos.oid if opiskeluoikeus.oppilaitos else None,
-        "koulutustoimija_oid": (
-            opiskeluoikeus.koulutustoimija.oid if opiskeluoikeus.koulutustoimija else None
-        ),
-        "tutkinto_nimi": opiskeluoikeus.tutkinto_nimi,
-        "osaamisala_nimi": opiskeluoikeus.osaamisala_nimi,
-        "alkamispaiva": opiskeluoikeus.alkamispaiva,
-        "arvioitu_paattymispaiva": opiskeluoikeus.arvioitu_paattymispaiva,
-        "paattynyt": opiskeluoikeus.paattymispaiva,
-        "hankintakoulutus_opiskeluoikeus_oid": linked.oid if linked else None,
-        "hankintakoulutus_jarjestaja_oid": (
-            linked.oppilaitos.oid if linked and linked.oppilaitos else None
-        ),
-        "koski404": False,
-        "updated_at": utcnow(),
-    }
-
-
-def upsert_index_row(
-    session: Session, opiskeluoikeus: Opiskeluoikeus, oppija_oid: str
-) -> OpiskeluoikeusIndex:
-    values = index_row_values(opiskeluoikeus, oppija_oid)
-    row = storage.get_opiskeluoikeus_index(session, opiskeluoikeus.oid)
-    if row is None:
-        row = OpiskeluoikeusIndex(oid=opiskeluoikeus.oid, **values)
-        session.add(row)
-    else:
-        for key, value in values.items():
-            setattr(row, key, value)
-    return row
-
-
-def ensure_oppija_indexed(session: Session, registries: Registries, oppija_oid: str) -> Oppija:
-    oppija = storage.get_oppija(session, oppija_oid)
-    if oppija is None:
-        oppija = Oppija(oid=oppija_oid, nimi=_henkilo_nimi(registries, oppija_oid))
-        session.add(oppija)
-        session.flush()
-    return oppija
-
-
-def index_for_new_hoks(
-    session: Session, registries: Registries, *, oppija_oid: str, opiskeluoikeus_oid: str
-) -> None:
-    """Index the student, the study right and its procured trainings (§3.1 step 5)."""
-    oppijan_oot = _oppijan_opiskeluoikeudet(registries, oppija_oid)
-    ensure_oppija_indexed(session, registries, oppija_oid)
-    row = storage.get_opiskeluoikeus_index(session, opiskeluoikeus_oid)
-    if row is None or row.alkamispaiva is None or row.updated_at < utcnow() - INDEX_MAX_AGE:
-        own = next((oo for oo in oppijan_oot if oo.oid == opiskeluoikeus_oid), None)
-        if own is None:
-            raise InvalidRequest(
-                f"No opiskeluoikeus {opiskeluoikeus_oid} found for oppija {oppija_oid}"
-            )
-        if own.sisaltyy_opiskeluoikeuteen is not None:
-            raise InvalidRequest(
-                f"Opiskeluoikeus `{opiskeluoikeus_oid}` sisältyy toiseen opiskeluoikeuteen."
-            )
-        upsert_index_row(session, own, oppija_oid)
-        session.flush()
-    for linked in oppijan_oot:
-        parent = linked.sisaltyy_opiskeluoikeuteen
-        if parent is not None and parent.oid == opiskeluoikeus_oid:
-            upsert_index_row(session, linked, oppija_oid)
-    session.flush()
 
 
 # --- documents ---------------------------------------------------------------------------------
@@ -187,6 +85,13 @@ def _audit_target(hoks: Hoks) -> dict[str, Any]:
         "oppijaOid": hoks.oppija_oid,
         "opiskeluoikeusOid": hoks.opiskeluoikeus_oid,
     }
+
+
+def _audit_organisation(session: Session, hoks: Hoks) -> str | None:
+    """The organisation a HOKS's data belongs to, for the audit trail: the oppilaitos of its
+    study right in the index (already loaded by the access check, so no extra query)."""
+    index_row = storage.get_opiskeluoikeus_index(session, hoks.opiskeluoikeus_oid)
+    return index_row.oppilaitos_oid if index_row is not None else None
 
 
 def _assign_module_ids(
@@ -314,6 +219,9 @@ def validate_new_hoks(
             "oppijaOid": cleaned["oppija-oid"],
             "opiskeluoikeusOid": cleaned["opiskeluoikeus-oid"],
         },
+        organisation_oid=opiskeluoikeus.oppilaitos.oid
+        if opiskeluoikeus is not None and opiskeluoikeus.oppilaitos is not None
+        else None,
     )
     return cleaned
 
@@ -365,6 +273,7 @@ def create_hoks(
         operation="create",
         target=_audit_target(hoks),
         changes=[{"path": "", "newValue": {**schema.to_json(cleaned), "id": hoks.id}}],
+        organisation_oid=_audit_organisation(session, hoks),
     )
     return hoks
 
@@ -372,7 +281,13 @@ def create_hoks(
 def read_hoks(session: Session, *, actor: Actor, env: HoksEnv, hoks_id: int) -> dict[str, Any]:
     """The whole HOKS document (read privilege)."""
     hoks = access.access_hoks_by_id(session, env.registries, actor, hoks_id, privilege="read")
-    audit.record(session, actor=actor, operation="read", target=_audit_target(hoks))
+    audit.record(
+        session,
+        actor=actor,
+        operation="read",
+        target=_audit_target(hoks),
+        organisation_oid=_audit_organisation(session, hoks),
+    )
     return full_document(hoks)
 
 
@@ -381,7 +296,13 @@ def read_hoks_of_opiskeluoikeus(
 ) -> dict[str, Any]:
     """The top level of the live HOKS of a study right (no part arrays, as the original)."""
     hoks = access.access_hoks_by_opiskeluoikeus(session, env.registries, actor, opiskeluoikeus_oid)
-    audit.record(session, actor=actor, operation="read", target=_audit_target(hoks))
+    audit.record(
+        session,
+        actor=actor,
+        operation="read",
+        target=_audit_target(hoks),
+        organisation_oid=_audit_organisation(session, hoks),
+    )
     return top_level_document(hoks)
 
 
@@ -391,7 +312,13 @@ def list_hankintakoulutukset(
     """OIDs of the procured-training study rights linked to the HOKS's study right."""
     hoks = access.access_hoks_by_id(session, env.registries, actor, hoks_id, privilege="read")
     fetch_opiskeluoikeus(env.registries, hoks.opiskeluoikeus_oid)
-    audit.record(session, actor=actor, operation="read", target=_audit_target(hoks))
+    audit.record(
+        session,
+        actor=actor,
+        operation="read",
+        target=_audit_target(hoks),
+        organisation_oid=_audit_organisation(session, hoks),
+    )
     return storage.list_hankintakoulutus_oids(session, hoks.opiskeluoikeus_oid)
 
 
@@ -444,17 +371,6 @@ def _master_of(registries: Registries, oppija_oid: str) -> str | None:
             f"Error while fetching oppija `{oppija_oid}` from Oppijanumerorekisteri"
         ) from error
     return master.oid if master else None
-
-
-def _after_oppija_change(session: Session, env: HoksEnv, hoks: Hoks, old_oppija: str) -> None:
-    """A HOKS moved to the master OID: index the master and re-point the study right."""
-    if hoks.oppija_oid == old_oppija:
-        return
-    ensure_oppija_indexed(session, env.registries, hoks.oppija_oid)
-    row = storage.get_opiskeluoikeus_index(session, hoks.opiskeluoikeus_oid)
-    if row is not None:
-        row.oppija_oid = hoks.oppija_oid
-    session.flush()
 
 
 def replace_hoks(
@@ -550,13 +466,14 @@ def _change_hoks(
     old_oppija = hoks.oppija_oid
     hoks.revision += 1
     _store_document(session, hoks, document, operation=operation)
-    _after_oppija_change(session, env, hoks, old_oppija)
+    follow_oppija_change(session, env.registries, hoks, old_oppija)
     audit.record(
         session,
         actor=actor,
         operation=operation,
         target=_audit_target(hoks),
         changes=audit.diff(old, audited_view(hoks)),
+        organisation_oid=_audit_organisation(session, hoks),
     )
     return hoks
 

@@ -1,4 +1,4 @@
-"""Everything stateful the edges need, built once by ``create_app``."""
+"""Everything stateful the edges (API, pages) need, built once by ``create_app``."""
 
 from __future__ import annotations
 
