@@ -1,5 +1,5 @@
 """A national register faked on loopback: a real HTTP server answering the register's own
-paths with its own JSON (from ``../shared/fixtures/upstream/registries/`` or built by a test),
+paths with its own JSON (from ``tests/fixtures/upstream/registries/`` or built by a test),
 its error bodies, and the faults a register shows in production.
 
     with fake_register("koski") as koski:

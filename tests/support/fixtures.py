@@ -1,4 +1,10 @@
-"""Access to the upstream payloads in ``../shared/fixtures/upstream``."""
+"""Access to the upstream payloads (real HOKS documents and register responses).
+
+They are kept in ``tests/fixtures/upstream``, a copy of the project's shared
+``../shared/fixtures/upstream`` (taken 2026-11-30), so the suite runs from a clone anywhere;
+``tests/test_fixture_copy.py`` checks the copy against the shared folder when one is beside the
+checkout.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "upstream"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "upstream"
+SHARED_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "upstream"
 HOKS_FIXTURES = FIXTURES / "hoks"
 REGISTRY_FIXTURES = FIXTURES / "registries"
 
