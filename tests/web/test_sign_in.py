@@ -86,7 +86,7 @@ def test_an_officer_signs_in_and_sees_the_home_page(
     home = client.get(HOME)
     assert home.status_code == 200
     assert "Veera Virkailija" in home.text
-    assert f"{ORG}</span>: delete, read, update, write" in home.text
+    assert f'<strong>Tallentaja</strong>, {ORG} <span class="oid">{ORG}</span>' in home.text
     events = db_rows(session, select(AuditEvent).where(AuditEvent.operation == "sign-in"))
     assert [(event.actor_name, event.status) for event in events] == [(officer, "succeeded")]
 

@@ -26,7 +26,6 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -214,9 +213,7 @@ def grant_role(
     organisation_oid = organisation_oid.strip()
     user = _user(session, username)
     _check_grant(actor, registries, user.kayttajatyyppi, role, organisation_oid)
-    if any(
-        held.name == role.value and held.organisation_oid == organisation_oid for held in user.roles
-    ):
+    if _held_role(user, role, organisation_oid) is not None:
         raise InvalidAdministration(
             Problem.ALREADY_HELD,
             f"User `{user.username}` already holds {role.value} in {organisation_oid}",
@@ -226,13 +223,7 @@ def grant_role(
     )
     user.roles.append(grant)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        operation="grant-role",
-        target=_role_target(user, role.value, organisation_oid),
-        changes=[{"path": "roles", "newValue": f"{role.value}:{organisation_oid}"}],
-    )
+    _record_role_change(session, actor, user, role, organisation_oid, "grant-role", "newValue")
     return grant
 
 
@@ -256,14 +247,7 @@ def revoke_role(
         is_oph_administrator(actor)
     ):
         raise _refusal(actor, registries, role, organisation_oid, verb="revoke")
-    held = next(
-        (
-            grant
-            for grant in user.roles
-            if grant.name == role.value and grant.organisation_oid == organisation_oid
-        ),
-        None,
-    )
+    held = _held_role(user, role, organisation_oid)
     if held is None:
         raise InvalidAdministration(
             Problem.NOT_HELD,
@@ -276,13 +260,7 @@ def revoke_role(
         )
     user.roles.remove(held)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        operation="revoke-role",
-        target=_role_target(user, role.value, organisation_oid),
-        changes=[{"path": "roles", "oldValue": f"{role.value}:{organisation_oid}"}],
-    )
+    _record_role_change(session, actor, user, role, organisation_oid, "revoke-role", "oldValue")
 
 
 def _check_grant(
@@ -661,10 +639,38 @@ def _granted_by(actor: Actor) -> str:
     return (actor.oid or actor.username)[:64]
 
 
-def _role_target(user: User, name: str, organisation_oid: str) -> dict[str, Any]:
-    return {
-        "username": user.username,
-        "userOid": user.oid,
-        "role": name,
-        "organisationOid": organisation_oid,
-    }
+def _held_role(user: User, role: RoleName, organisation_oid: str) -> UserRole | None:
+    """The user's grant of ``role`` in ``organisation_oid``, if it holds one."""
+    return next(
+        (
+            grant
+            for grant in user.roles
+            if grant.name == role.value and grant.organisation_oid == organisation_oid
+        ),
+        None,
+    )
+
+
+def _record_role_change(
+    session: Session,
+    actor: Actor,
+    user: User,
+    role: RoleName,
+    organisation_oid: str,
+    operation: str,
+    value_key: str,
+) -> None:
+    """Audit ``operation`` on the user's ``role`` in ``organisation_oid``: the grant as the
+    ``value_key`` (``newValue`` granted, ``oldValue`` revoked) of the user's roles."""
+    audit.record(
+        session,
+        actor=actor,
+        operation=operation,
+        target={
+            "username": user.username,
+            "userOid": user.oid,
+            "role": role.value,
+            "organisationOid": organisation_oid,
+        },
+        changes=[{"path": "roles", value_key: f"{role.value}:{organisation_oid}"}],
+    )

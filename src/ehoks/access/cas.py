@@ -202,21 +202,70 @@ class HttpCasTicketValidator:
         self._client.close()
 
     def validate(self, session: Session, ticket: str, service: str) -> CasUser | None:
-        try:
-            response = self._client.get(
-                self._validate_url,
-                params={"service": service, "ticket": ticket},
-                timeout=self._timeout,
-            )
-        except httpx.HTTPError as error:
-            raise CasUnavailable(f"{self._validate_url}: {error!r}") from error
-        if response.status_code != httpx.codes.OK:
-            raise CasUnavailable(f"{self._validate_url}: HTTP {response.status_code}")
-        return parse_service_validate_xml(response.text)
+        text = fetch_service_validate(
+            self._client, self._validate_url, ticket, service, timeout=self._timeout
+        )
+        return parse_service_validate_xml(text)
+
+
+def fetch_service_validate(
+    client: httpx.Client, validate_url: str, ticket: str, service: str, *, timeout: float
+) -> str:
+    """The text of ``GET {validate_url}?service=…&ticket=…``; raises ``CasUnavailable`` when
+    the CAS cannot be asked or does not answer 200."""
+    try:
+        response = client.get(
+            validate_url, params={"service": service, "ticket": ticket}, timeout=timeout
+        )
+    except httpx.HTTPError as error:
+        raise CasUnavailable(f"{validate_url}: {error!r}") from error
+    if response.status_code != httpx.codes.OK:
+        raise CasUnavailable(f"{validate_url}: HTTP {response.status_code}")
+    return response.text
 
 
 def _cas(tag: str) -> str:
     return f"{{{CAS_NAMESPACE}}}{tag}"
+
+
+def has_dtd(text: str) -> bool:
+    """Whether XML ``text`` declares a DTD or an entity (in either case): such text from outside
+    is refused before parsing, so no entity can expand."""
+    lowered = text.lower()
+    return "<!doctype" in lowered or "<!entity" in lowered
+
+
+def parse_cas_success(text: str, source: str = "CAS") -> tuple[str, ET.Element] | None:
+    """The username and ``cas:attributes`` element of a ``serviceValidate`` success response,
+    or None for a failure.
+
+    Raises ``CasUnavailable`` (naming ``source`` in the message) when the text is not a CAS
+    response.
+    """
+    # The answer comes from the configured CAS, but still: no DTDs, so no entity expansion.
+    if has_dtd(text):
+        raise CasUnavailable(f"{source} response contains a DTD")
+    try:
+        root = ET.fromstring(text)  # noqa: S314 -- no DTD (checked above)
+    except ET.ParseError as error:
+        raise CasUnavailable(f"{source} response is not XML: {error}") from error
+    if root.tag != _cas("serviceResponse"):
+        raise CasUnavailable(f"{source} response has root element {root.tag}")
+    if root.find(_cas("authenticationFailure")) is not None:
+        return None
+    success = root.find(_cas("authenticationSuccess"))
+    if success is None:
+        raise CasUnavailable(f"{source} response has neither success nor failure")
+    username = cas_text(success, "user")
+    attributes = success.find(_cas("attributes"))
+    if not username or attributes is None:
+        raise CasUnavailable(f"{source} success response without user or attributes")
+    return username, attributes
+
+
+def cas_text(element: ET.Element, tag: str) -> str:
+    """The stripped text of ``element``'s child ``cas:{tag}``; empty when there is none."""
+    return (element.findtext(_cas(tag)) or "").strip()
 
 
 def parse_service_validate_xml(text: str) -> CasUser | None:
@@ -224,28 +273,14 @@ def parse_service_validate_xml(text: str) -> CasUser | None:
 
     Raises ``CasUnavailable`` when the text is not a CAS response.
     """
-    # The answer comes from the configured CAS, but still: no DTDs, so no entity expansion.
-    if "<!DOCTYPE" in text or "<!ENTITY" in text:
-        raise CasUnavailable("CAS response contains a DTD")
-    try:
-        root = ET.fromstring(text)  # noqa: S314 -- no DTD (checked above)
-    except ET.ParseError as error:
-        raise CasUnavailable(f"CAS response is not XML: {error}") from error
-    if root.tag != _cas("serviceResponse"):
-        raise CasUnavailable(f"CAS response has root element {root.tag}")
-    if root.find(_cas("authenticationFailure")) is not None:
+    parsed = parse_cas_success(text)
+    if parsed is None:
         return None
-    success = root.find(_cas("authenticationSuccess"))
-    if success is None:
-        raise CasUnavailable("CAS response has neither success nor failure")
-    username = (success.findtext(_cas("user")) or "").strip()
-    attributes = success.find(_cas("attributes"))
-    if not username or attributes is None:
-        raise CasUnavailable("CAS success response without user or attributes")
+    username, attributes = parsed
     return CasUser(
         username=username,
-        oid=(attributes.findtext(_cas("oidHenkilo")) or "").strip(),
-        kayttajatyyppi=(attributes.findtext(_cas("kayttajaTyyppi")) or "").strip(),
+        oid=cas_text(attributes, "oidHenkilo"),
+        kayttajatyyppi=cas_text(attributes, "kayttajaTyyppi"),
         roles=tuple((element.text or "").strip() for element in attributes.findall(_cas("roles"))),
     )
 

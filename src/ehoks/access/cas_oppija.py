@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from ehoks.access.cas import CAS_NAMESPACE, CasUnavailable
+from ehoks.access.cas import cas_text, fetch_service_validate, has_dtd, parse_cas_success
 
 SAML_PROTOCOL_NAMESPACE = "urn:oasis:names:tc:SAML:2.0:protocol"
 # A logout request is a few hundred bytes; anything much larger is not one.
@@ -51,40 +51,18 @@ class CasOppijaUser:
         return bool(self.impersonator_national_id or self.impersonator_display_name)
 
 
-def _has_dtd(text: str) -> bool:
-    lowered = text.lower()
-    return "<!doctype" in lowered or "<!entity" in lowered
-
-
-def _cas(tag: str) -> str:
-    return f"{{{CAS_NAMESPACE}}}{tag}"
-
-
 def parse_cas_oppija_xml(text: str) -> CasOppijaUser | None:
     """The person of a CAS-oppija ``serviceValidate`` success response, or None for a failure.
 
     Raises ``CasUnavailable`` when the text is not a CAS response.
     """
-    if _has_dtd(text):
-        raise CasUnavailable("CAS-oppija response contains a DTD")
-    try:
-        root = ET.fromstring(text)  # noqa: S314 -- no DTD (refused above)
-    except ET.ParseError as error:
-        raise CasUnavailable(f"CAS-oppija response is not XML: {error}") from error
-    if root.tag != _cas("serviceResponse"):
-        raise CasUnavailable(f"CAS-oppija response has root element {root.tag}")
-    if root.find(_cas("authenticationFailure")) is not None:
+    parsed = parse_cas_success(text, "CAS-oppija")
+    if parsed is None:
         return None
-    success = root.find(_cas("authenticationSuccess"))
-    if success is None:
-        raise CasUnavailable("CAS-oppija response has neither success nor failure")
-    username = (success.findtext(_cas("user")) or "").strip()
-    attributes = success.find(_cas("attributes"))
-    if not username or attributes is None:
-        raise CasUnavailable("CAS-oppija success response without user or attributes")
+    username, attributes = parsed
 
     def attribute(name: str) -> str:
-        return (attributes.findtext(_cas(name)) or "").strip()
+        return cas_text(attributes, name)
 
     return CasOppijaUser(
         username=username,
@@ -117,23 +95,16 @@ class CasOppijaValidator:
 
         Raises ``CasUnavailable`` when CAS-oppija cannot be asked.
         """
-        try:
-            response = self._client.get(
-                self._validate_url,
-                params={"service": service, "ticket": ticket},
-                timeout=self._timeout,
-            )
-        except httpx.HTTPError as error:
-            raise CasUnavailable(f"{self._validate_url}: {error!r}") from error
-        if response.status_code != httpx.codes.OK:
-            raise CasUnavailable(f"{self._validate_url}: HTTP {response.status_code}")
-        return parse_cas_oppija_xml(response.text)
+        text = fetch_service_validate(
+            self._client, self._validate_url, ticket, service, timeout=self._timeout
+        )
+        return parse_cas_oppija_xml(text)
 
 
 def session_index_of_logout_request(text: str) -> str | None:
     """The service ticket (``samlp:SessionIndex``) of a CAS single-logout ``LogoutRequest``, or
     None when ``text`` is not one (malformed, too long, with a DTD, without a session index)."""
-    if not text or len(text) > MAX_LOGOUT_REQUEST_LENGTH or _has_dtd(text):
+    if not text or len(text) > MAX_LOGOUT_REQUEST_LENGTH or has_dtd(text):
         return None
     try:
         root = ET.fromstring(text)  # noqa: S314 -- no DTD (refused above)

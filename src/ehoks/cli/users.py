@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import typer
@@ -141,16 +141,12 @@ def add_officer(
     typer.echo(oid)
 
 
-@app.command("grant")
-def grant(
-    username: str = typer.Argument(..., help="The user's username."),
-    role: str = typer.Argument(..., metavar="NAME:ORG_OID", help="The role and its organisation."),
-) -> None:
-    """Grant a role in an organisation (and its descendants) to a user."""
+def _change_role(change: Callable[..., object], username: str, role: str) -> tuple[str, str]:
+    """Apply ``grant_role`` or ``revoke_role`` for ``role`` (``NAME:ORG_OID``) as the system."""
     name, organisation_oid = _parse_role(role, "role")
     try:
         with _administration() as (session, registries):
-            grant_role(
+            change(
                 session,
                 registries,
                 actor=SYSTEM_ACTOR,
@@ -160,6 +156,16 @@ def grant(
             )
     except EhoksError as error:
         raise _fail(error.message) from None
+    return name, organisation_oid
+
+
+@app.command("grant")
+def grant(
+    username: str = typer.Argument(..., help="The user's username."),
+    role: str = typer.Argument(..., metavar="NAME:ORG_OID", help="The role and its organisation."),
+) -> None:
+    """Grant a role in an organisation (and its descendants) to a user."""
+    name, organisation_oid = _change_role(grant_role, username, role)
     typer.echo(f"granted {name}:{organisation_oid} to {username}")
 
 
@@ -169,19 +175,7 @@ def revoke(
     role: str = typer.Argument(..., metavar="NAME:ORG_OID", help="The role and its organisation."),
 ) -> None:
     """Revoke a role in an organisation from a user."""
-    name, organisation_oid = _parse_role(role, "role")
-    try:
-        with _administration() as (session, registries):
-            revoke_role(
-                session,
-                registries,
-                actor=SYSTEM_ACTOR,
-                username=username,
-                name=name,
-                organisation_oid=organisation_oid,
-            )
-    except EhoksError as error:
-        raise _fail(error.message) from None
+    name, organisation_oid = _change_role(revoke_role, username, role)
     typer.echo(f"revoked {name}:{organisation_oid} from {username}")
 
 

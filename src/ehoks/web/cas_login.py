@@ -61,7 +61,6 @@ from ehoks.access.sessions import (
     end_session,
     end_sessions_of_ticket,
     resume_session,
-    start_session,
     token_hash,
 )
 from ehoks.access.storage import User, WebSession
@@ -73,7 +72,7 @@ from ehoks.web.context import SESSION_COOKIE, PageContext
 from ehoks.web.deps import ContextDep, PageDep, get_db, page_origin
 from ehoks.web.errors import PageNotFound
 from ehoks.web.officer_auth import HOME as OFFICER_HOME
-from ehoks.web.officer_auth import NEXT_COOKIE, safe_next
+from ehoks.web.officer_auth import NEXT_COOKIE, safe_next, start_web_session
 from ehoks.web.pages import page_response, redirect
 
 logger = logging.getLogger(__name__)
@@ -348,13 +347,7 @@ def _start(
     """A new session (never the browser's earlier one), audited, and the browser sent on."""
     assert page.db is not None
     db = page.db
-    end_session(db, page.request.cookies.get(SESSION_COOKIE))
-    token, row = start_session(
-        db, principal, lifetime=timedelta(hours=page.settings.session_absolute_hours)
-    )
-    if data:
-        row.data = {**row.data, **data}
-        db.flush()
+    token, row = start_web_session(page, principal, data)
     origin = dataclasses.replace(page_origin(page.request), session=f"web-{token_hash(token)[:16]}")
     actor = actor_of(db, row, origin)
     assert actor is not None  # a built-in user found a moment ago is not disabled

@@ -9,7 +9,7 @@ page sends the browser to CAS instead, remembering the page to return to in a sh
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form
@@ -18,10 +18,14 @@ from starlette.responses import Response
 from ehoks.access import audit
 from ehoks.access.identity import Actor, ActorKind
 from ehoks.access.sessions import Principal, end_session, start_session
+from ehoks.access.storage import WebSession
 from ehoks.access.users import Kayttajatyyppi, authenticate
+from ehoks.errors import RegistryUnavailable
+from ehoks.registries.naming import text
 from ehoks.web.context import SESSION_COOKIE, PageContext
 from ehoks.web.deps import CsrfDep, OfficerDep, PageDep, page_origin
 from ehoks.web.i18n import N_
+from ehoks.web.officer_users import ROLE_LABELS
 from ehoks.web.pages import page_response, redirect
 
 router = APIRouter(prefix="/ehoks-virkailija-ui", include_in_schema=False)
@@ -106,9 +110,8 @@ def sign_in(
             {"next": safe_next(next, HOME), "error": WRONG_CREDENTIALS, "username": username},
             status_code=401,
         )
-    end_session(db, page.request.cookies.get(SESSION_COOKIE))
-    token, row = start_session(
-        db,
+    token, row = start_web_session(
+        page,
         Principal(
             kind=ActorKind.VIRKAILIJA,
             oid=user.oid,
@@ -116,7 +119,6 @@ def sign_in(
             display_name=user.display_name,
             user_id=user.id,
         ),
-        lifetime=timedelta(hours=page.settings.session_absolute_hours),
     )
     audit.record(
         db,
@@ -133,6 +135,22 @@ def sign_in(
 @router.post("/kirjaudu-ulos", dependencies=[CsrfDep])
 def sign_out(page: OfficerDep) -> Response:
     return end_web_session(page, SIGN_IN)
+
+
+def start_web_session(
+    page: PageContext, principal: Principal, data: dict[str, Any] | None = None
+) -> tuple[str, WebSession]:
+    """A new session for ``principal`` (the browser's earlier one ends; sign-in never reuses
+    it), with ``data`` added to what it keeps. Returns its token and row, not yet committed."""
+    assert page.db is not None
+    end_session(page.db, page.request.cookies.get(SESSION_COOKIE))
+    token, row = start_session(
+        page.db, principal, lifetime=timedelta(hours=page.settings.session_absolute_hours)
+    )
+    if data:
+        row.data = {**row.data, **data}
+        page.db.flush()
+    return token, row
 
 
 def end_web_session(page: PageContext, then: str) -> Response:
@@ -161,4 +179,26 @@ def end_web_session(page: PageContext, then: str) -> Response:
 
 @router.get("/")
 def officer_home(page: OfficerDep) -> Response:
-    return page_response(page, "officer/home.html")
+    """The officer's front page: their roles, each with the organisation's name."""
+    assert page.actor is not None
+    assert page.db is not None
+    grants = [
+        (audit.role_name(entry), entry.oid)
+        for entry in page.actor.organisation_privileges
+        if audit.role_name(entry) is not None
+    ]
+    registries = page.request.app.state.context.registries.bind(page.db)
+    try:
+        found = registries.organisaatio.find_by_oids(sorted({oid for _name, oid in grants}))
+        names = {organisaatio.oid: organisaatio.nimi for organisaatio in found}
+    except RegistryUnavailable:  # the page works without the names
+        names = {}
+    roles = [
+        {
+            "label": ROLE_LABELS.get(str(name), str(name)),
+            "organisation": text(names.get(oid, {}), page.lang) or oid,
+            "oid": oid,
+        }
+        for name, oid in grants
+    ]
+    return page_response(page, "officer/home.html", {"roles": roles})

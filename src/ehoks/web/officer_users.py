@@ -10,6 +10,7 @@ answer to the POST that made it (never stored in clear, never put in a flash mes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -298,11 +299,31 @@ def new_officer(
     admin = _admin(page)
     _require_builtin_sign_in(page)
     form = RoleForm(username, display_name.strip(), role, organisation, organisation_oid.strip())
-    errors = form.missing(username_message=N_("Enter a username for the new officer."))
+    return _create_user(
+        admin,
+        form,
+        create_officer,
+        template="officer/users/new_officer.html",
+        username_message=N_("Enter a username for the new officer."),
+        new_officer=True,
+    )
+
+
+def _create_user(
+    admin: Admin,
+    form: RoleForm,
+    create: Callable[..., tuple[User, str]],
+    *,
+    template: str,
+    username_message: str,
+    new_officer: bool,
+) -> Response:
+    """Create a user with ``create`` from ``form``: the new password, or the form with errors."""
+    errors = form.missing(username_message=username_message)
     status = 400
     if not errors:
         try:
-            user, password = create_officer(
+            user, password = create(
                 admin.db,
                 admin.registries,
                 actor=admin.actor,
@@ -314,8 +335,8 @@ def new_officer(
             status, errors = _form_problem(admin, error, "create-user", _target(form))
         else:
             admin.db.commit()
-            return _password_page(admin, user, password, new_officer=True)
-    return _new_user_page(admin, "officer/users/new_officer.html", form, errors, status_code=status)
+            return _password_page(admin, user, password, new_officer=new_officer)
+    return _new_user_page(admin, template, form, errors, status_code=status)
 
 
 def _require_builtin_sign_in(page: PageContext) -> None:
@@ -343,25 +364,13 @@ def new_service_user(
 ) -> Response:
     admin = _admin(page)
     form = RoleForm(username, display_name.strip(), role, organisation, organisation_oid.strip())
-    errors = form.missing(username_message=N_("Enter a username for the new service user."))
-    status = 400
-    if not errors:
-        try:
-            user, password = create_service_user(
-                admin.db,
-                admin.registries,
-                actor=admin.actor,
-                username=form.username,
-                roles=[(form.role, form.organisation_value)],
-                display_name=form.display_name,
-            )
-        except (AdministrationRefused, InvalidAdministration) as error:
-            status, errors = _form_problem(admin, error, "create-user", _target(form))
-        else:
-            admin.db.commit()
-            return _password_page(admin, user, password, new_officer=False)
-    return _new_user_page(
-        admin, "officer/users/service_users.html", form, errors, status_code=status
+    return _create_user(
+        admin,
+        form,
+        create_service_user,
+        template="officer/users/service_users.html",
+        username_message=N_("Enter a username for the new service user."),
+        new_officer=False,
     )
 
 

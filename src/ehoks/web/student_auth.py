@@ -5,7 +5,6 @@ sign-out; the student home page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -14,14 +13,19 @@ from starlette.responses import Response
 
 from ehoks.access import audit
 from ehoks.access.identity import ActorKind
-from ehoks.access.sessions import Principal, actor_of, end_session, start_session
+from ehoks.access.sessions import Principal, actor_of
 from ehoks.access.test_identification import find_identifiable_person, identifiable_persons
 from ehoks.web.cas_login import student_names
 from ehoks.web.context import SESSION_COOKIE
 from ehoks.web.deps import CsrfDep, PageDep, StudentDep, page_origin
 from ehoks.web.errors import PageNotFound
 from ehoks.web.i18n import N_
-from ehoks.web.officer_auth import end_web_session, redirect_to_cas, safe_next
+from ehoks.web.officer_auth import (
+    end_web_session,
+    redirect_to_cas,
+    safe_next,
+    start_web_session,
+)
 from ehoks.web.pages import page_response, redirect
 
 router = APIRouter(prefix="/ehoks", include_in_schema=False)
@@ -77,19 +81,16 @@ def sign_in_as_test_person(
             },
             status_code=400,
         )
-    end_session(db, page.request.cookies.get(SESSION_COOKIE))
-    token, row = start_session(
-        db,
+    token, row = start_web_session(
+        page,
         Principal(
             kind=ActorKind.OPPIJA,
             oid=person.oid,
             username=person.oid,
             display_name=f"{person.kutsumanimi} {person.sukunimi}",
         ),
-        lifetime=timedelta(hours=page.settings.session_absolute_hours),
+        student_names(person.etunimet, person.kutsumanimi, person.sukunimi),
     )
-    row.data = {**row.data, **student_names(person.etunimet, person.kutsumanimi, person.sukunimi)}
-    db.flush()
     page.web_session = row
     actor = actor_of(db, row, page_origin(page.request))
     assert actor is not None
