@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from ehoks.access.cas import build_ticket_validator
+from ehoks.access.cas_oppija import CasOppijaValidator
 from ehoks.api import install_api
 from ehoks.context import AppContext
 from ehoks.db.engine import make_engine, make_sessionmaker
@@ -28,12 +29,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sessionmaker=make_sessionmaker(engine),
         registries=RegistryFactory(settings),
         ticket_validator=build_ticket_validator(settings),
+        cas_oppija_validator=(
+            CasOppijaValidator(settings.cas_oppija_url, timeout=settings.cas_timeout_seconds)
+            if settings.cas_oppija_url
+            else None
+        ),
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         context.ticket_validator.close()
+        if context.cas_oppija_validator is not None:
+            context.cas_oppija_validator.close()
         context.registries.close()
         engine.dispose()
 

@@ -36,6 +36,7 @@ from ehoks.errors import (
     UpstreamError,
 )
 from ehoks.hoks import storage
+from ehoks.hoks.documents import store_document
 from ehoks.hoks.storage import Hoks, OpiskeluoikeusIndex, Oppija
 from ehoks.registries.koski.interface import Opiskeluoikeus
 from ehoks.registries.onr.interface import Henkilo
@@ -712,13 +713,9 @@ def _take_over(
 
 def _move_hoks(session: Session, actor: Actor, hoks: Hoks, master_oid: str) -> None:
     """Write a new version of the HOKS owned by ``master_oid`` and audit it."""
-    # The service module imports this one (HOKS create indexes), so its document writer is
-    # imported when first needed: one writer keeps the column, versions and projections in step.
-    from ehoks.hoks.service import _store_document
-
     old_oppija_oid = hoks.oppija_oid
     hoks.revision += 1
-    _store_document(session, hoks, {**hoks.document, "oppija-oid": master_oid}, operation="update")
+    store_document(session, hoks, {**hoks.document, "oppija-oid": master_oid}, operation="update")
     audit.record(
         session,
         actor=actor,

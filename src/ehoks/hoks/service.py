@@ -20,10 +20,11 @@ from ehoks.access.identity import Actor
 from ehoks.db.types import utcnow
 from ehoks.errors import Gone, InvalidRequest, NotFound, RegistryUnavailable, UpstreamError
 from ehoks.hoks import access, schema, storage
+from ehoks.hoks.documents import store_document
 from ehoks.hoks.index import follow_oppija_change, index_for_new_hoks, koski_error
 from ehoks.hoks.schema import PART_ARRAYS, Method
-from ehoks.hoks.storage import Hoks, HoksModule, HoksVersion
-from ehoks.hoks.validation import RuleContext, is_tyopaikkajakso, today_in_finland
+from ehoks.hoks.storage import Hoks
+from ehoks.hoks.validation import RuleContext, today_in_finland
 from ehoks.identifiers import is_valid_opiskeluoikeus_oid
 from ehoks.registries.koski.interface import INACTIVE_STATES, Opiskeluoikeus
 from ehoks.registries.wiring import Registries
@@ -94,89 +95,11 @@ def _audit_organisation(session: Session, hoks: Hoks) -> str | None:
     return index_row.oppilaitos_oid if index_row is not None else None
 
 
-def _assign_module_ids(
-    session: Session, document: dict[str, Any], *, hoks_id: int | None
-) -> tuple[list[HoksModule], list[storage.Tyopaikkajakso]]:
-    """Give every part a ``module-id`` (keeping echoed ones of this HOKS) and build projections."""
-    parts = schema.walk_parts(document)
-    echoed = [(kind, part["module-id"]) for kind, _path, part in parts if "module-id" in part]
-    if echoed:
-        owners = storage.module_owners(session, [uuid.UUID(value) for _kind, value in echoed])
-        seen: set[str] = set()
-        for kind, value in echoed:
-            module = uuid.UUID(value)
-            if value in seen:
-                raise InvalidRequest(f"module-id `{value}` appears more than once")
-            seen.add(value)
-            if hoks_id is None or owners.get(module) != (hoks_id, kind):
-                raise InvalidRequest(f"module-id `{value}` does not belong to this HOKS")
-    modules: list[HoksModule] = []
-    jaksot: list[storage.Tyopaikkajakso] = []
-    for kind, path, part in parts:
-        module_id = uuid.UUID(part["module-id"]) if "module-id" in part else uuid.uuid4()
-        part["module-id"] = str(module_id)
-        modules.append(
-            HoksModule(
-                module_id=module_id,
-                kind=kind,
-                path="/".join(str(step) for step in path),
-            )
-        )
-        if kind == "OsaamisenHankkimistapa" and is_tyopaikkajakso(part):
-            jaksot.append(_tyopaikkajakso(module_id, part))
-    return modules, jaksot
-
-
-def _tyopaikkajakso(module_id: uuid.UUID, oht: dict[str, Any]) -> storage.Tyopaikkajakso:
-    tjk = oht.get("tyopaikalla-jarjestettava-koulutus") or {}
-    ohjaaja = tjk.get("vastuullinen-tyopaikka-ohjaaja") or {}
-    return storage.Tyopaikkajakso(
-        module_id=module_id,
-        yksiloiva_tunniste=oht.get("yksiloiva-tunniste"),
-        osaamisen_hankkimistapa_koodi_uri=oht["osaamisen-hankkimistapa-koodi-uri"],
-        alku=date.fromisoformat(oht["alku"]),
-        loppu=date.fromisoformat(oht["loppu"]),
-        tyopaikan_nimi=tjk.get("tyopaikan-nimi"),
-        tyopaikan_y_tunnus=tjk.get("tyopaikan-y-tunnus"),
-        ohjaaja_nimi=ohjaaja.get("nimi"),
-        ohjaaja_sahkoposti=ohjaaja.get("sahkoposti"),
-    )
-
-
 def _fill_tunnisteet(document: dict[str, Any]) -> None:
     """Officer input: every jakso without ``yksiloiva-tunniste`` gets a random UUID string."""
     for kind, _path, part in schema.walk_parts(document):
         if kind == "OsaamisenHankkimistapa" and "yksiloiva-tunniste" not in part:
             part["yksiloiva-tunniste"] = str(uuid.uuid4())
-
-
-def _store_document(
-    session: Session, hoks: Hoks, document: dict[str, Any], *, operation: str
-) -> None:
-    """Write the document, its columns, projections and a new version row (all flushed)."""
-    modules, jaksot = _assign_module_ids(session, document, hoks_id=hoks.id)
-    hoks.document = document
-    hoks.oppija_oid = document["oppija-oid"]
-    hoks.ensikertainen_hyvaksyminen = date.fromisoformat(document["ensikertainen-hyvaksyminen"])
-    saavutettu = document.get("osaamisen-saavuttamisen-pvm")
-    hoks.osaamisen_saavuttamisen_pvm = date.fromisoformat(saavutettu) if saavutettu else None
-    hoks.updated_at = utcnow()
-    session.flush()
-    for module in modules:
-        module.hoks_id = hoks.id
-    for jakso in jaksot:
-        jakso.hoks_id = hoks.id
-    storage.replace_projections(session, hoks.id, modules, jaksot)
-    session.add(
-        HoksVersion(
-            hoks_id=hoks.id,
-            revision=hoks.revision,
-            operation=operation,
-            document=document,
-            recorded_at=hoks.updated_at,
-        )
-    )
-    session.flush()
 
 
 def _opiskeluoikeus_oid_of(body: Any) -> str | None:
@@ -266,7 +189,7 @@ def create_hoks(
     )
     session.add(hoks)
     session.flush()
-    _store_document(session, hoks, document, operation="create")
+    store_document(session, hoks, document, operation="create")
     audit.record(
         session,
         actor=actor,
@@ -465,7 +388,7 @@ def _change_hoks(
     document = new_document(hoks, given)
     old_oppija = hoks.oppija_oid
     hoks.revision += 1
-    _store_document(session, hoks, document, operation=operation)
+    store_document(session, hoks, document, operation=operation)
     follow_oppija_change(session, env.registries, hoks, old_oppija)
     audit.record(
         session,

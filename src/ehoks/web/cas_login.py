@@ -225,14 +225,13 @@ def student_cas_callback(page: PageDep, ticket: str = "") -> Response:
     origin = page_origin(page.request)
     if not ticket or len(ticket) > MAX_TICKET_LENGTH:
         return _refused_sign_in(db, origin, 401, INVALID_TICKET, reason="invalid-ticket")
-    validator = CasOppijaValidator(settings.cas_oppija_url, timeout=settings.cas_timeout_seconds)
+    validator = page.request.app.state.context.cas_oppija_validator
+    assert isinstance(validator, CasOppijaValidator)  # built by create_app with the URL
     try:
         person = validator.validate(ticket, settings.student_cas_service_url)
     except CasUnavailable as error:
         logger.warning("student sign-in: CAS-oppija could not be asked: %s", error.detail)
         return JSONResponse(CAS_UNAVAILABLE, status_code=401)
-    finally:
-        validator.close()
     if person is None:
         return _refused_sign_in(db, origin, 401, INVALID_TICKET, reason="invalid-ticket")
     if person.using_mandate:
