@@ -51,6 +51,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def session_handle(token: str | None) -> str:
+    """A non-secret handle of a browser session for the audit trail (never the token)."""
+    return f"web-{token_hash(token)[:16]}" if token else "no session"
+
+
 def start_session(
     session: Session, principal: Principal, *, lifetime: timedelta, now: datetime | None = None
 ) -> tuple[str, WebSession]:
@@ -148,3 +153,23 @@ def actor_of(session: Session, row: WebSession, origin: RequestOrigin) -> Actor 
         organisation_privileges=privileges,
         origin=origin,
     )
+
+
+def resume_actor(
+    session: Session,
+    token: str | None,
+    *,
+    idle: timedelta,
+    origin: RequestOrigin,
+    now: datetime | None = None,
+) -> tuple[SessionState, WebSession | None, Actor | None]:
+    """``resume_session`` and the session's actor. A session whose built-in user was disabled
+    meanwhile ends here (``EXPIRED``). Flushes; the caller commits."""
+    state, row = resume_session(session, token, idle=idle, now=now)
+    if row is None:
+        return state, None, None
+    actor = actor_of(session, row, origin)
+    if actor is None:
+        end_session(session, token)
+        return SessionState.EXPIRED, None, None
+    return state, row, actor

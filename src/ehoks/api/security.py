@@ -15,9 +15,8 @@ from ehoks.access.roles import parse_cas_roles
 from ehoks.access.sessions import (
     CSRF_HEADER,
     SESSION_COOKIE,
-    actor_of,
-    resume_session,
-    token_hash,
+    resume_actor,
+    session_handle,
 )
 from ehoks.api.deps import ContextDep, OriginDep, request_origin
 from ehoks.errors import Forbidden, NotAuthenticated
@@ -101,14 +100,13 @@ def officer_user(request: Request, context: ContextDep) -> Actor:
     origin = RequestOrigin(
         ip_address=request_origin(request).ip_address,
         user_agent=request.headers.get("user-agent") or "no user agent",
-        session=f"web-{token_hash(token)[:16]}" if token else "no session",
+        session=session_handle(token),
     )
     settings = context.settings
     with context.sessionmaker() as session:
-        _state, row = resume_session(
-            session, token, idle=timedelta(minutes=settings.session_idle_minutes)
+        _state, row, actor = resume_actor(
+            session, token, idle=timedelta(minutes=settings.session_idle_minutes), origin=origin
         )
-        actor = actor_of(session, row, origin) if row is not None else None
         csrf = row.csrf_token if row is not None else ""
         session.commit()
     if actor is None:

@@ -55,13 +55,14 @@ from ehoks.access.cas_oppija import (
 )
 from ehoks.access.identity import Actor, ActorKind, RequestOrigin
 from ehoks.access.sessions import (
+    CSRF_HEADER,
     Principal,
     SessionState,
     actor_of,
     end_session,
     end_sessions_of_ticket,
-    resume_session,
-    token_hash,
+    resume_actor,
+    session_handle,
 )
 from ehoks.access.storage import User, WebSession
 from ehoks.access.users import Kayttajatyyppi
@@ -86,7 +87,6 @@ STUDENT_SESSION = "/ehoks-oppija-backend/api/v1/oppija/session"
 STUDENT_CAS_CALLBACK = f"{STUDENT_SESSION}/opintopolku/"
 STUDENT_HOME = "/ehoks/"
 
-CSRF_HEADER = "X-CSRF-Token"
 # Longer than any CAS ticket (and than the column that keeps it for single logout).
 MAX_TICKET_LENGTH = 256
 
@@ -347,7 +347,7 @@ def _start(
     assert page.db is not None
     db = page.db
     token, row = start_web_session(page, principal, data)
-    origin = dataclasses.replace(page_origin(page.request), session=f"web-{token_hash(token)[:16]}")
+    origin = dataclasses.replace(page_origin(page.request), session=session_handle(token))
     actor = actor_of(db, row, origin)
     assert actor is not None  # a built-in user found a moment ago is not disabled
     audit.record(db, actor=actor, operation="sign-in", target=target)
@@ -423,11 +423,12 @@ def _current(
 ) -> tuple[SessionState, tuple[WebSession, Actor] | None]:
     """The browser's active session of ``kind`` with its actor, or the state of its cookie."""
     token = request.cookies.get(SESSION_COOKIE)
-    state, row = resume_session(db, token, idle=timedelta(minutes=settings.session_idle_minutes))
-    actor = actor_of(db, row, page_origin(request)) if row is not None else None
-    if row is not None and actor is None:  # its built-in user was disabled: the session ends
-        end_session(db, token)
-        state, row = SessionState.EXPIRED, None
+    state, row, actor = resume_actor(
+        db,
+        token,
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        origin=page_origin(request),
+    )
     db.commit()
     if row is None or actor is None or actor.kind is not kind:
         return state, None

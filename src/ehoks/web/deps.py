@@ -16,7 +16,11 @@ from fastapi import Depends, Form, Request
 from sqlalchemy.orm import Session
 
 from ehoks.access.identity import ActorKind, RequestOrigin
-from ehoks.access.sessions import SessionState, actor_of, end_session, resume_session, token_hash
+from ehoks.access.sessions import (
+    SessionState,
+    resume_actor,
+    session_handle,
+)
 from ehoks.context import AppContext
 from ehoks.web.context import CSRF_COOKIE, CSRF_FIELD, FLASH_COOKIE, SESSION_COOKIE, PageContext
 from ehoks.web.errors import CsrfRejected, PageForbidden, SessionExpired, SignInRequired
@@ -50,7 +54,7 @@ def page_origin(request: Request) -> RequestOrigin:
         ip_address=ip_address,
         user_agent=request.headers.get("user-agent") or "no user agent",
         # A non-secret handle of the session for the audit trail (not the cookie itself).
-        session=f"web-{token_hash(token)[:16]}" if token else "no session",
+        session=session_handle(token),
     )
 
 
@@ -62,11 +66,12 @@ def get_page(
     query_lang = request.query_params.get("lang")
     lang = choose_language(query_lang, request.cookies.get("lang"))
     token = request.cookies.get(SESSION_COOKIE)
-    state, row = resume_session(db, token, idle=timedelta(minutes=settings.session_idle_minutes))
-    actor = actor_of(db, row, page_origin(request)) if row is not None else None
-    if row is not None and actor is None:  # the user was disabled: the session ends
-        end_session(db, token)
-        state, row = SessionState.EXPIRED, None
+    state, row, actor = resume_actor(
+        db,
+        token,
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        origin=page_origin(request),
+    )
     page = PageContext(
         request=request,
         settings=settings,

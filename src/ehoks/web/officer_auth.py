@@ -183,9 +183,9 @@ def officer_home(page: OfficerDep) -> Response:
     assert page.actor is not None
     assert page.db is not None
     grants = [
-        (audit.role_name(entry), entry.oid)
+        (name, entry.oid)
         for entry in page.actor.organisation_privileges
-        if audit.role_name(entry) is not None
+        if (name := audit.role_name(entry)) is not None
     ]
     registries = page.request.app.state.context.registries.bind(page.db)
     try:
@@ -195,7 +195,7 @@ def officer_home(page: OfficerDep) -> Response:
         names = {}
     roles = [
         {
-            "label": ROLE_LABELS.get(str(name), str(name)),
+            "label": ROLE_LABELS.get(name, name),
             "organisation": text(names.get(oid, {}), page.lang) or oid,
             "oid": oid,
         }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from ehoks.api.body import JsonBody
@@ -43,6 +43,10 @@ def _env(registries: RegistriesDep, settings: SettingsDep) -> HoksEnv:
     return HoksEnv(registries=registries, settings=settings)
 
 
+# What every HOKS use case needs besides the session: the registers and the settings.
+EnvDep = Annotated[HoksEnv, Depends(_env)]
+
+
 def _not_instant(value: str) -> str:
     return f"(not (instance? java.time.Instant {explain_value(value)}))"
 
@@ -62,11 +66,10 @@ def create_hoks(
     request: Request,
     actor: ServiceUserDep,
     session: SessionDep,
-    registries: RegistriesDep,
-    settings: SettingsDep,
+    env: EnvDep,
     body: JsonBody,
 ) -> dict[str, Any]:
-    hoks = service.create_hoks(session, actor=actor, env=_env(registries, settings), body=body)
+    hoks = service.create_hoks(session, actor=actor, env=env, body=body)
     session.commit()
     return envelope({"uri": f"{request.url.path.rstrip('/')}/{hoks.id}"}, {"id": hoks.id})
 
@@ -111,8 +114,7 @@ def export_paged(
 def read_by_opiskeluoikeus(
     actor: ServiceUserDep,
     session: SessionDep,
-    registries: RegistriesDep,
-    settings: SettingsDep,
+    env: EnvDep,
     opiskeluoikeus_oid: Annotated[str, Path()],
 ) -> dict[str, Any]:
     if not (
@@ -132,7 +134,7 @@ def read_by_opiskeluoikeus(
     document = service.read_hoks_of_opiskeluoikeus(
         session,
         actor=actor,
-        env=_env(registries, settings),
+        env=env,
         opiskeluoikeus_oid=opiskeluoikeus_oid,
     )
     session.commit()
@@ -148,13 +150,10 @@ def read_by_opiskeluoikeus(
 def read_hoks(
     actor: ServiceUserDep,
     session: SessionDep,
-    registries: RegistriesDep,
-    settings: SettingsDep,
+    env: EnvDep,
     hoks_id: HoksId,
 ) -> dict[str, Any]:
-    document = service.read_hoks(
-        session, actor=actor, env=_env(registries, settings), hoks_id=hoks_id
-    )
+    document = service.read_hoks(session, actor=actor, env=env, hoks_id=hoks_id)
     session.commit()
     return envelope(document)
 
@@ -170,14 +169,11 @@ def read_hoks(
 def replace_hoks(
     actor: ServiceUserDep,
     session: SessionDep,
-    registries: RegistriesDep,
-    settings: SettingsDep,
+    env: EnvDep,
     hoks_id: HoksId,
     body: JsonBody,
 ) -> Response:
-    service.replace_hoks(
-        session, actor=actor, env=_env(registries, settings), hoks_id=hoks_id, body=body
-    )
+    service.replace_hoks(session, actor=actor, env=env, hoks_id=hoks_id, body=body)
     session.commit()
     return Response(status_code=204)
 
@@ -193,14 +189,11 @@ def replace_hoks(
 def update_hoks(
     actor: ServiceUserDep,
     session: SessionDep,
-    registries: RegistriesDep,
-    settings: SettingsDep,
+    env: EnvDep,
     hoks_id: HoksId,
     body: JsonBody,
 ) -> Response:
-    service.update_hoks(
-        session, actor=actor, env=_env(registries, settings), hoks_id=hoks_id, body=body
-    )
+    service.update_hoks(session, actor=actor, env=env, hoks_id=hoks_id, body=body)
     session.commit()
     return Response(status_code=204)
 
@@ -214,13 +207,10 @@ def update_hoks(
 def hankintakoulutukset(
     actor: ServiceUserDep,
     session: SessionDep,
-    registries: RegistriesDep,
-    settings: SettingsDep,
+    env: EnvDep,
     hoks_id: HoksId,
 ) -> JSONResponse:
-    oids = service.list_hankintakoulutukset(
-        session, actor=actor, env=_env(registries, settings), hoks_id=hoks_id
-    )
+    oids = service.list_hankintakoulutukset(session, actor=actor, env=env, hoks_id=hoks_id)
     session.commit()
     return JSONResponse(oids)
 
@@ -235,11 +225,10 @@ def hankintakoulutukset(
 def validate(
     actor: TicketUserDep,
     session: SessionDep,
-    registries: RegistriesDep,
-    settings: SettingsDep,
+    env: EnvDep,
     body: JsonBody,
 ) -> dict[str, Any]:
-    service.validate_new_hoks(session, actor=actor, env=_env(registries, settings), body=body)
+    service.validate_new_hoks(session, actor=actor, env=env, body=body)
     session.commit()
     return envelope({})
 
@@ -251,14 +240,13 @@ def _deprecated_route(method: str, privilege: str, with_id: bool) -> None:
         def handler(
             actor: ServiceUserDep,
             session: SessionDep,
-            registries: RegistriesDep,
-            settings: SettingsDep,
+            env: EnvDep,
             hoks_id: HoksId,
         ) -> None:
             service.refuse_deprecated_part_route(
                 session,
                 actor=actor,
-                env=_env(registries, settings),
+                env=env,
                 hoks_id=hoks_id,
                 privilege=privilege,
             )
